@@ -1,0 +1,121 @@
+/**
+ * Every setting Cloudplane reads from its environment, validated by one zod
+ * schema. This is the only module that touches process.env; everything else
+ * receives a Config. A bad value stops start-up with one line naming it.
+ */
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const positiveInt = z.coerce.number().int().positive();
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const postgresUrl = z
+  .string()
+  .url()
+  .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgresql:// URL');
+const redisUrl = z
+  .string()
+  .url()
+  .refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// or rediss:// URL');
+
+/** 32 bytes as 64 hex chars or base64; the AES-256-GCM key for account credentials. */
+const secretKey = z.string().transform((v, ctx) => {
+  const bytes = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
+  if (bytes.length !== 32) {
+    ctx.addIssue({ code: 'custom', message: 'must be 32 bytes, as 64 hex characters or base64' });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+export const EnvSchema = z.object({
+  PORT: port.default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: postgresUrl.default('postgresql://postgres@127.0.0.1:5432/cloudplane'),
+  REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Bootstrap admin key; when unset and no admin key exists, one is generated and printed once. */
+  CLOUDPLANE_ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+  /** Unset only in development: a fixed, well-known key is used and a warning is logged. */
+  CLOUDPLANE_SECRET_KEY: secretKey.optional(),
+  /** Every Redis key and BullMQ queue lives under this prefix, so deployments and test runs never collide. */
+  CLOUDPLANE_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, dot, dash and underscore only')
+    .default('cloudplane'),
+  CLOUDPLANE_BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
+  /** Apply pending SQL migrations at start (under an advisory lock, safe with many replicas). */
+  CLOUDPLANE_MIGRATE_ON_START: flag.default(true),
+  /** Create the database named in DATABASE_URL when it does not exist yet. */
+  CLOUDPLANE_CREATE_DATABASE: flag.default(true),
+  /** Seconds a replica waits for in-flight requests and jobs on SIGTERM before it exits anyway. */
+  CLOUDPLANE_SHUTDOWN_GRACE_SECONDS: positiveInt.default(25),
+  CLOUDPLANE_WORKER_CONCURRENCY: positiveInt.default(16),
+  /** Role `all` starts the platform simulators on these ports and registers demo accounts. */
+  CLOUDPLANE_SIM_HOST: z.string().min(1).default('127.0.0.1'),
+  CLOUDPLANE_SIM_BASE_PORT: port.default(18100),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  redisUrl: string;
+  logLevel: Env['LOG_LEVEL'];
+  adminApiKey: string | undefined;
+  secretKey: Buffer;
+  secretKeyIsDevelopmentDefault: boolean;
+  redisPrefix: string;
+  bodyLimitBytes: number;
+  migrateOnStart: boolean;
+  createDatabase: boolean;
+  shutdownGraceMs: number;
+  workerConcurrency: number;
+  sim: { host: string; basePort: number };
+}
+
+/** Used only when CLOUDPLANE_SECRET_KEY is unset; loudly reported at start. */
+const DEVELOPMENT_SECRET_KEY = Buffer.from('cloudplane-development-only-key!', 'utf8');
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
+    super(`invalid configuration: ${variable} ${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset, as in most deployment tools' env files.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(variable, issue.message);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    logLevel: e.LOG_LEVEL,
+    adminApiKey: e.CLOUDPLANE_ADMIN_API_KEY,
+    secretKey: e.CLOUDPLANE_SECRET_KEY ?? DEVELOPMENT_SECRET_KEY,
+    secretKeyIsDevelopmentDefault: e.CLOUDPLANE_SECRET_KEY === undefined,
+    redisPrefix: e.CLOUDPLANE_REDIS_PREFIX,
+    bodyLimitBytes: e.CLOUDPLANE_BODY_LIMIT_BYTES,
+    migrateOnStart: e.CLOUDPLANE_MIGRATE_ON_START,
+    createDatabase: e.CLOUDPLANE_CREATE_DATABASE,
+    shutdownGraceMs: e.CLOUDPLANE_SHUTDOWN_GRACE_SECONDS * 1000,
+    workerConcurrency: e.CLOUDPLANE_WORKER_CONCURRENCY,
+    sim: { host: e.CLOUDPLANE_SIM_HOST, basePort: e.CLOUDPLANE_SIM_BASE_PORT },
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * Redis connections. BullMQ wants its own connections with
+ * `maxRetriesPerRequest: null` (it blocks on them); everything else uses a
+ * general client that fails fast instead of queueing commands while Redis
+ * is down, so readiness answers promptly.
+ */
+import type { ConnectionOptions } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
+
+export function createRedis(url: string, options: RedisOptions = {}): Redis {
+  return new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    // Keep retrying in the background; commands fail fast meanwhile.
+    retryStrategy: (times) => Math.min(times * 200, 2_000),
+    ...options,
+  });
+}
+
+/** Connection options for BullMQ's Queue/Worker/QueueEvents. */
+export function bullConnection(url: string): ConnectionOptions {
+  return { url, maxRetriesPerRequest: null };
+}
+
+export type { Redis };

@@ -1,0 +1,114 @@
+/**
+ * The one entry point: `cloudplane api|worker|sim|all` (default all).
+ * Starts the role, then shuts it down gracefully on SIGTERM/SIGINT: stop
+ * taking work, finish what is in flight, close connections, exit. A second
+ * signal or the grace period running out forces the exit.
+ */
+import closeWithGrace from 'close-with-grace';
+import { z } from 'zod';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createPrisma } from './db/client.ts';
+import { applyMigrations, ensureDatabase } from './db/migrate.ts';
+import { createApiKeyRepository } from './db/api-keys.ts';
+import { bullConnection, createRedis } from './db/redis.ts';
+import { buildApp } from './server/app.ts';
+import { startWorker } from './tasks/worker.ts';
+
+const Role = z.enum(['api', 'worker', 'sim', 'all']);
+type Role = z.infer<typeof Role>;
+
+type Closer = () => Promise<unknown>;
+
+async function prepareDatabase(config: Config, logger: Logger) {
+  if (config.createDatabase && (await ensureDatabase(config.databaseUrl))) logger.info('created database');
+  if (config.migrateOnStart) {
+    const applied = await applyMigrations(config.databaseUrl);
+    logger.info({ applied }, applied.length ? 'applied migrations' : 'database schema up to date');
+  }
+}
+
+async function startApi(config: Config, logger: Logger, closers: Closer[]) {
+  const prisma = createPrisma({ databaseUrl: config.databaseUrl });
+  const redis = createRedis(config.redisUrl);
+  closers.push(
+    () => prisma.$disconnect(),
+    async () => redis.disconnect(),
+  );
+  await redis.connect().catch((err: Error) => logger.warn({ err: err.message }, 'redis not reachable yet'));
+
+  const apiKeys = createApiKeyRepository(prisma);
+  const { generated } = await apiKeys.ensureBootstrapAdmin(config.adminApiKey);
+  if (generated) {
+    // Printed once, outside the log stream, so the key never lands in collected logs.
+    process.stderr.write(
+      `\nNo admin API key existed, so one was created. It is shown only now:\n\n  ${generated}\n\n` +
+        'Set it as CLOUDPLANE_ADMIN_API_KEY for scripts, or mint scoped keys with POST /v1/api-keys.\n\n',
+    );
+  }
+
+  const app = await buildApp({
+    logger,
+    bodyLimitBytes: config.bodyLimitBytes,
+    apiKeys,
+    readiness: {
+      postgres: () => prisma.$queryRaw`SELECT 1`,
+      redis: () => redis.ping(),
+    },
+  });
+  // Closed first (unshift): stop accepting requests before the pools go.
+  closers.unshift(() => app.close());
+  await app.listen({ port: config.port, host: config.host });
+}
+
+function startWorkerRole(config: Config, logger: Logger, closers: Closer[]) {
+  const running = startWorker({
+    connection: bullConnection(config.redisUrl),
+    prefix: config.redisPrefix,
+    concurrency: config.workerConcurrency,
+    logger,
+  });
+  closers.unshift(() => running.close());
+  logger.info({ concurrency: config.workerConcurrency }, 'worker started');
+}
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`cloudplane: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const parsedRole = Role.safeParse(process.argv[2] ?? 'all');
+  if (!parsedRole.success) {
+    process.stderr.write(`cloudplane: unknown role "${process.argv[2]}"; use one of ${Role.options.join(', ')}\n`);
+    process.exit(2);
+  }
+  const role: Role = parsedRole.data;
+  const logger = createLogger(config.logLevel).child({ role });
+  if (config.secretKeyIsDevelopmentDefault) {
+    logger.warn('CLOUDPLANE_SECRET_KEY is unset: account credentials are encrypted with a development key');
+  }
+
+  const closers: Closer[] = [];
+  closeWithGrace({ delay: config.shutdownGraceMs, logger }, async ({ signal, err }) => {
+    if (err) logger.error({ err }, 'shutting down after an error');
+    else logger.info({ signal }, 'shutting down');
+    for (const close of closers) {
+      await close().catch((e: Error) => logger.warn({ err: e.message }, 'error while closing'));
+    }
+  });
+
+  if (role !== 'sim') await prepareDatabase(config, logger);
+  if (role === 'api' || role === 'all') await startApi(config, logger, closers);
+  if (role === 'worker' || role === 'all') startWorkerRole(config, logger, closers);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`cloudplane: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,62 @@
+/**
+ * The Fastify app factory. It wires plugins and routes to the dependencies it
+ * is given and never listens: main.ts listens, tests use app.inject or
+ * listen on port 0.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../logger.ts';
+import { healthRoutes, type ReadinessCheck } from '../api/health.ts';
+import { apiKeyRoutes } from '../api/api-keys.ts';
+import type { ApiKeyRepository } from '../db/api-keys.ts';
+import { authPlugin } from './auth.ts';
+import { metricsPlugin, createMetricsRegistry } from './metrics.ts';
+import { openapiPlugin } from './openapi.ts';
+import { problemsPlugin } from './problems.ts';
+
+export interface AppDeps {
+  logger: Logger;
+  bodyLimitBytes: number;
+  apiKeys: ApiKeyRepository;
+  readiness: Record<string, ReadinessCheck>;
+  metrics?: Registry;
+  version?: string;
+}
+
+/** Accept a caller's request id only when it is short and plain; otherwise mint one. */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export type App = Awaited<ReturnType<typeof buildApp>>;
+
+export async function buildApp(deps: AppDeps) {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: deps.bodyLimitBytes,
+    requestIdHeader: false,
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', String(req.id));
+  });
+
+  await app.register(problemsPlugin);
+  await app.register(metricsPlugin, { registry: deps.metrics ?? createMetricsRegistry() });
+  await app.register(openapiPlugin, { version: deps.version ?? '0.1.0' });
+  await app.register(authPlugin, { authenticator: deps.apiKeys });
+
+  await app.register(healthRoutes, { checks: deps.readiness });
+  await app.register(apiKeyRoutes, { apiKeys: deps.apiKeys });
+
+  return app;
+}

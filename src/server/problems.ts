@@ -1,0 +1,128 @@
+/**
+ * The only place that writes application/problem+json (RFC 9457). Every
+ * error — ours, Fastify's, a zod validation failure, or an unexpected
+ * throw — leaves here as a problem without a stack trace.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { ApiError, PROBLEMS, type FieldError, type ProblemSlug } from '../domain/errors.ts';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  [extension: string]: unknown;
+}
+
+export const problemType = (slug: ProblemSlug) => `/problems/${slug}`;
+
+export function problemBody(
+  slug: ProblemSlug,
+  detail: string,
+  extensions: Record<string, unknown> = {},
+  status: number = PROBLEMS[slug].status,
+): ProblemBody {
+  return { type: problemType(slug), title: PROBLEMS[slug].title, status, detail, ...extensions };
+}
+
+export function sendProblem(reply: FastifyReply, body: ProblemBody, headers: Record<string, string> = {}) {
+  return reply.code(body.status).headers(headers).type(PROBLEM_CONTENT_TYPE).send(body);
+}
+
+/** Fastify's own error codes, mapped to the problem a client should see. */
+const FASTIFY_CODES: Record<string, ProblemSlug> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload-too-large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'malformed-request',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed-request',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed-request',
+  FST_ERR_VALIDATION: 'validation-failed',
+  FST_ERR_RATE_LIMIT_EXCEEDED: 'rate-limited',
+};
+
+const LOCATION: Record<string, string> = { querystring: 'query', body: 'body', params: 'path', headers: 'header' };
+
+function toPointer(instancePath: string): string {
+  // zod paths arrive as "/a/0/b" already; make the root explicit.
+  return instancePath === '' ? '/' : instancePath.startsWith('/') ? instancePath : `/${instancePath}`;
+}
+
+function fieldErrors(error: FastifyError & { validationContext?: string }): FieldError[] {
+  const where = LOCATION[error.validationContext ?? ''] ?? error.validationContext ?? 'request';
+  return (error.validation ?? []).map((v) => ({
+    in: where,
+    pointer: toPointer(v.instancePath),
+    detail: v.message ?? 'invalid value',
+  }));
+}
+
+/** Turn anything thrown into a problem; unknown errors become an opaque 500. */
+export function toProblem(error: unknown, req: FastifyRequest): { body: ProblemBody; headers: Record<string, string> } {
+  if (error instanceof ApiError) {
+    return { body: problemBody(error.slug, error.detail, error.extensions, error.status), headers: error.headers };
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const errors = fieldErrors(error as FastifyError & { validationContext?: string });
+    const detail = errors.map((e) => `${e.in} ${e.pointer}: ${e.detail}`).join('; ');
+    return { body: problemBody('validation-failed', detail, { errors }), headers: {} };
+  }
+  const fe = error as Partial<FastifyError>;
+  if (fe.code && fe.code in FASTIFY_CODES) {
+    const slug = FASTIFY_CODES[fe.code]!;
+    const detail =
+      slug === 'payload-too-large'
+        ? `the body exceeds the limit of ${req.routeOptions.bodyLimit ?? req.server.initialConfig.bodyLimit} bytes`
+        : (fe.message ?? PROBLEMS[slug].title);
+    const errors = slug === 'validation-failed' ? { errors: fieldErrors(fe as FastifyError) } : {};
+    return { body: problemBody(slug, detail, errors), headers: {} };
+  }
+  // A JSON syntax error from a content-type parser carries a 400 but no code in some paths.
+  if (error instanceof SyntaxError && fe.statusCode === 400) {
+    return { body: problemBody('malformed-request', `the body is not valid JSON: ${error.message}`), headers: {} };
+  }
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const slug: ProblemSlug =
+      fe.statusCode === 404 ? 'not-found' : fe.statusCode === 405 ? 'method-not-allowed' : 'malformed-request';
+    return { body: problemBody(slug, fe.message ?? PROBLEMS[slug].title, {}, fe.statusCode), headers: {} };
+  }
+  return {
+    body: problemBody('internal', 'an unexpected error occurred; the request id identifies it in the logs'),
+    headers: {},
+  };
+}
+
+export const problemsPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((error, req, reply) => {
+      const { body, headers } = toProblem(error, req);
+      if (body.status >= 500 || isResponseSerializationError(error)) {
+        req.log.error({ err: error }, 'request failed');
+      } else {
+        req.log.info({ problem: body.type, status: body.status }, 'request refused');
+      }
+      return sendProblem(
+        reply,
+        { ...body, instance: req.url.split('?')[0]! },
+        { ...headers, 'x-request-id': String(req.id) },
+      );
+    });
+
+    app.setNotFoundHandler((req, reply) =>
+      sendProblem(reply, problemBody('not-found', `no route ${req.method} ${req.url.split('?')[0]}`)),
+    );
+
+    // A small human-readable catalog, so every problem `type` resolves to something.
+    app.get('/problems/:slug', { schema: { hide: true } }, async (req, reply) => {
+      const slug = (req.params as { slug: string }).slug;
+      const entry = (PROBLEMS as Record<string, { status: number; title: string }>)[slug];
+      if (!entry) return sendProblem(reply, problemBody('not-found', `no problem type ${slug}`));
+      return { type: problemType(slug as ProblemSlug), ...entry };
+    });
+  },
+  { name: 'problems' },
+);
