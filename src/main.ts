@@ -30,7 +30,7 @@ async function prepareDatabase(config: Config, logger: Logger) {
 
 async function startApi(config: Config, logger: Logger, closers: Closer[]) {
   const prisma = createPrisma({ databaseUrl: config.databaseUrl });
-  const redis = createRedis(config.redisUrl);
+  const redis = createRedis(config.redisUrl, {}, logger);
   closers.push(
     () => prisma.$disconnect(),
     async () => redis.disconnect(),

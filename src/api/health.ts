@@ -40,7 +40,6 @@ export const healthRoutes: FastifyPluginAsyncZod<{ checks: Record<string, Readin
   app.get(
     '/healthz',
     {
-      logLevel: 'warn',
       schema: {
         tags: ['health'],
         summary: 'Liveness',
@@ -54,7 +53,6 @@ export const healthRoutes: FastifyPluginAsyncZod<{ checks: Record<string, Readin
   app.get(
     '/readyz',
     {
-      logLevel: 'warn',
       schema: {
         tags: ['health'],
         summary: 'Readiness: PostgreSQL and Redis reachable',

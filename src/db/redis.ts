@@ -6,9 +6,10 @@
  */
 import type { ConnectionOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from '../logger.ts';
 
-export function createRedis(url: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, {
+export function createRedis(url: string, options: RedisOptions = {}, logger?: Logger): Redis {
+  const redis = new Redis(url, {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -17,6 +18,14 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
     retryStrategy: (times) => Math.min(times * 200, 2_000),
     ...options,
   });
+  // Without a listener ioredis prints every reconnect failure to stderr.
+  let lastLogged = 0;
+  redis.on('error', (err: Error) => {
+    if (Date.now() - lastLogged < 10_000) return;
+    lastLogged = Date.now();
+    logger?.warn({ err: err.message }, 'redis connection error');
+  });
+  return redis;
 }
 
 /** Connection options for BullMQ's Queue/Worker/QueueEvents. */

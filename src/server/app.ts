@@ -25,6 +25,8 @@ export interface AppDeps {
   version?: string;
 }
 
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
 /** Accept a caller's request id only when it is short and plain; otherwise mint one. */
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -35,7 +37,11 @@ export async function buildApp(deps: AppDeps) {
     loggerInstance: deps.logger,
     bodyLimit: deps.bodyLimitBytes,
     requestIdHeader: false,
-    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    logController: new LogController({
+      requestIdLogLabel: 'requestId',
+      // Probes and scrapes arrive every few seconds; their access lines would drown the rest.
+      disableRequestLogging: (req: { url?: string }) => QUIET_PATHS.has((req.url ?? '').split('?')[0]!),
+    }),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();

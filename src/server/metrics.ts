@@ -29,7 +29,7 @@ export const metricsPlugin = fp<{ registry: Registry }>(
       duration.observe({ method: req.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
     });
 
-    app.get('/metrics', { schema: { hide: true }, logLevel: 'warn' }, async (_req, reply) => {
+    app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
       reply.type(registry.contentType);
       return registry.metrics();
     });

@@ -100,7 +100,9 @@ export const problemsPlugin = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((error, req, reply) => {
       const { body, headers } = toProblem(error, req);
-      if (body.status >= 500 || isResponseSerializationError(error)) {
+      if (body.status === 503) {
+        req.log.warn({ problem: body.type, detail: body.detail }, 'dependency unavailable');
+      } else if (body.status >= 500 || isResponseSerializationError(error)) {
         req.log.error({ err: error }, 'request failed');
       } else {
         req.log.info({ problem: body.type, status: body.status }, 'request refused');
