@@ -1,0 +1,242 @@
+/**
+ * The one interface every platform adapter implements, and the errors it
+ * raises. An adapter implements the operations its platform has and
+ * declares them as capabilities; the registry answers every other
+ * operation with UnsupportedOperationError (501) before any platform call.
+ *
+ * Adapters do no waiting: they send a call and report what the platform
+ * said. Polling until a machine runs is the task engine's job.
+ */
+import { z } from 'zod';
+import type { Image, InstanceType, Region, Zone } from '../domain/catalog.ts';
+import type { Console, ProviderInstance, Tags } from '../domain/instance.ts';
+import { StatusMap } from '../domain/instance.ts';
+import type { CreateInstanceRequest } from '../domain/machine-spec.ts';
+import type { CreateSecurityGroup, CreateSubnet, CreateVpc, SecurityGroup, Subnet, Vpc } from '../domain/network.ts';
+import type { Capability, ProviderKind } from '../domain/providers.ts';
+import type { Logger } from '../logger.ts';
+
+export type ProviderErrorKind =
+  'invalid' | 'auth' | 'not_found' | 'conflict' | 'quota' | 'rate_limited' | 'unavailable' | 'timeout' | 'malformed';
+
+const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set(['rate_limited', 'unavailable', 'timeout']);
+
+/** A platform refused or failed. Carries the platform's own code and message verbatim; never credentials. */
+export class ProviderError extends Error {
+  constructor(
+    readonly provider: ProviderKind,
+    readonly operation: string,
+    readonly kind: ProviderErrorKind,
+    readonly providerCode?: string,
+    readonly providerMessage?: string,
+    options?: { cause?: unknown; retryAfterMs?: number; httpStatus?: number },
+  ) {
+    super(
+      `${provider} ${operation}: ${kind}${providerCode ? ` ${providerCode}` : ''}${providerMessage ? ` ${providerMessage}` : ''}`,
+      {
+        cause: options?.cause,
+      },
+    );
+    this.name = 'ProviderError';
+    this.retryAfterMs = options?.retryAfterMs;
+    this.httpStatus = options?.httpStatus;
+  }
+  /** The platform's HTTP status, when it answered at all. */
+  readonly httpStatus: number | undefined;
+  /** A platform's own hint of when to try again (Retry-After). */
+  readonly retryAfterMs: number | undefined;
+  get retryable(): boolean {
+    return RETRYABLE.has(this.kind);
+  }
+}
+
+/** The platform has no such operation (or this adapter does not offer it). Raised before any platform call. */
+export class UnsupportedOperationError extends Error {
+  constructor(
+    readonly provider: ProviderKind,
+    readonly operation: Capability,
+  ) {
+    super(`${provider} does not support ${operation}`);
+    this.name = 'UnsupportedOperationError';
+  }
+}
+
+/** Options every account may set, whatever its platform; each adapter extends this schema. */
+export const BaseAccountOptions = z.object({
+  /** Overrides of the adapter's status table for this account: raw status → unified. */
+  statusMap: StatusMap.optional(),
+  /** Per-call timeout towards the platform. */
+  timeoutMs: z.number().int().min(100).max(300_000).optional(),
+});
+export type BaseAccountOptions = z.infer<typeof BaseAccountOptions>;
+
+/** The account an adapter acts for, with its credentials already decrypted and parsed. */
+export interface AccountContext<Credentials = unknown, Options = unknown> {
+  id: string;
+  endpoint: string;
+  credentials: Credentials;
+  options: Options;
+}
+
+/** The request an adapter hands the shared HTTP client (src/providers/http.ts). */
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path (and query) relative to the endpoint, e.g. `/v2/servers?limit=10`. */
+  path: string;
+  /** The operation name for metrics and logs, e.g. `instances.create`. */
+  operation: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  headers?: Record<string, string>;
+  /** Serialised as JSON with content-type application/json. */
+  json?: unknown;
+  /** A raw body (form-encoded, Base64 …); the caller sets content-type. */
+  body?: string;
+  /** Safe to send twice (GET, DELETE of a known id, an action the platform treats idempotently). */
+  idempotent: boolean;
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+  /** Parses the body as JSON; a body that is not JSON becomes ProviderError('malformed'). */
+  json(): unknown;
+}
+
+export interface HttpClient {
+  request(req: HttpRequest): Promise<HttpResponse>;
+  close(): Promise<void>;
+}
+
+export interface AdapterDeps {
+  /** An HTTP client bound to this account's endpoint and platform (timeouts, retries, metrics, redaction). */
+  http: HttpClient;
+  logger: Logger;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque to callers; a page number or a marker, as the platform pages. null on the last page. */
+  nextPageToken: string | null;
+}
+
+export interface ListInstancesQuery {
+  pageToken?: string;
+  pageSize?: number;
+  /** Only machines with exactly this name (filtered locally when the platform cannot). */
+  name?: string;
+}
+
+/** What a create returned: the machine's id, a platform job id to follow, or both. */
+export interface CreateAccepted {
+  instanceId: string | null;
+  jobId: string | null;
+}
+
+export interface JobState {
+  state: 'running' | 'succeeded' | 'failed';
+  instanceIds: string[];
+  providerCode?: string;
+  providerMessage?: string;
+}
+
+/**
+ * The adapter contract. Every method is optional: an adapter has exactly the
+ * ones its platform supports, and lists them in `capabilities`.
+ */
+export interface ProviderAdapter {
+  readonly kind: ProviderKind;
+  readonly capabilities: ReadonlySet<Capability>;
+
+  /** Proves the credentials work (a cheap authenticated call). */
+  verifyCredentials?(): Promise<void>;
+
+  listRegions?(): Promise<Region[]>;
+  listZones?(): Promise<Zone[]>;
+  listInstanceTypes?(): Promise<InstanceType[]>;
+  listImages?(): Promise<Image[]>;
+
+  listVpcs?(): Promise<Vpc[]>;
+  getVpc?(id: string): Promise<Vpc | null>;
+  createVpc?(input: CreateVpc): Promise<Vpc>;
+  deleteVpc?(id: string): Promise<void>;
+  listSubnets?(query: { vpcId?: string }): Promise<Subnet[]>;
+  getSubnet?(id: string): Promise<Subnet | null>;
+  createSubnet?(input: CreateSubnet): Promise<Subnet>;
+  deleteSubnet?(id: string): Promise<void>;
+  listSecurityGroups?(query: { vpcId?: string }): Promise<SecurityGroup[]>;
+  getSecurityGroup?(id: string): Promise<SecurityGroup | null>;
+  createSecurityGroup?(input: CreateSecurityGroup): Promise<SecurityGroup>;
+  deleteSecurityGroup?(id: string): Promise<void>;
+
+  /** One page of the account's machines. */
+  listInstances?(query: ListInstancesQuery): Promise<Page<ProviderInstance>>;
+  /** One machine, or null when the platform says it does not exist (any more). */
+  getInstance?(id: string): Promise<ProviderInstance | null>;
+  /** Sends one create. Not retried on timeout by the HTTP layer: the caller reconciles by name. */
+  createInstance?(request: CreateInstanceRequest): Promise<CreateAccepted>;
+  /** Sends a delete; resolves when the platform accepted it, or when the machine is already gone. */
+  deleteInstance?(id: string): Promise<void>;
+  startInstance?(id: string): Promise<void>;
+  stopInstance?(id: string): Promise<void>;
+  rebootInstance?(id: string): Promise<void>;
+  /** Replaces the machine's tags. */
+  setTags?(id: string, tags: Tags): Promise<void>;
+  getConsole?(id: string): Promise<Console>;
+
+  /** Follows a platform job id returned by a create or a group operation. */
+  getJob?(jobId: string): Promise<JobState>;
+  /** Native group scaling, for platforms that scale a saved template themselves. */
+  expandGroup?(request: { group: string; count: number; marker: string }): Promise<{ jobId: string }>;
+  shrinkGroup?(request: { group: string; instanceIds: string[] }): Promise<{ jobId: string }>;
+}
+
+/** Which method serves which capability: the one table the registry guards with. */
+export const METHOD_OF = {
+  'accounts.verify': 'verifyCredentials',
+  'catalog.regions': 'listRegions',
+  'catalog.zones': 'listZones',
+  'catalog.instance_types': 'listInstanceTypes',
+  'catalog.images': 'listImages',
+  'vpcs.list': 'listVpcs',
+  'vpcs.get': 'getVpc',
+  'vpcs.create': 'createVpc',
+  'vpcs.delete': 'deleteVpc',
+  'subnets.list': 'listSubnets',
+  'subnets.get': 'getSubnet',
+  'subnets.create': 'createSubnet',
+  'subnets.delete': 'deleteSubnet',
+  'security_groups.list': 'listSecurityGroups',
+  'security_groups.get': 'getSecurityGroup',
+  'security_groups.create': 'createSecurityGroup',
+  'security_groups.delete': 'deleteSecurityGroup',
+  'instances.list': 'listInstances',
+  'instances.get': 'getInstance',
+  'instances.create': 'createInstance',
+  'instances.delete': 'deleteInstance',
+  'instances.start': 'startInstance',
+  'instances.stop': 'stopInstance',
+  'instances.reboot': 'rebootInstance',
+  'instances.tags': 'setTags',
+  'instances.console': 'getConsole',
+  'jobs.get': 'getJob',
+  'groups.expand': 'expandGroup',
+  'groups.shrink': 'shrinkGroup',
+} as const satisfies Record<Capability, keyof ProviderAdapter>;
+
+/** How one platform kind is registered: its schemas, its static facts, its factory. */
+export interface ProviderDefinition<Credentials = unknown, Options extends BaseAccountOptions = BaseAccountOptions> {
+  kind: ProviderKind;
+  title: string;
+  capabilities: readonly Capability[];
+  /** How long a created machine may take to appear in list calls; reconcile waits this long before concluding "not created". */
+  listLagMs: number;
+  /** Longest machine name the platform accepts (markers are made to fit). */
+  maxNameLength: number;
+  credentials: z.ZodType<Credentials>;
+  options: z.ZodType<Options>;
+  /** Default per-call timeout, when the account does not set one. */
+  defaultTimeoutMs: number;
+  create(account: AccountContext<Credentials, Options>, deps: AdapterDeps): ProviderAdapter;
+}
