@@ -53,6 +53,10 @@ export const EnvSchema = z.object({
   /** Seconds a replica waits for in-flight requests and jobs on SIGTERM before it exits anyway. */
   CLOUDPLANE_SHUTDOWN_GRACE_SECONDS: positiveInt.default(25),
   CLOUDPLANE_WORKER_CONCURRENCY: positiveInt.default(16),
+  /** A list refreshes an account from its platform when its last sync is older than this. */
+  CLOUDPLANE_INVENTORY_TTL_SECONDS: z.coerce.number().min(0).default(15),
+  /** Catalogs (zones, instance types, images) are cached this long per process. */
+  CLOUDPLANE_CATALOG_TTL_SECONDS: z.coerce.number().min(0).default(60),
   /** Role `all` starts the platform simulators on these ports and registers demo accounts. */
   CLOUDPLANE_SIM_HOST: z.string().min(1).default('127.0.0.1'),
   CLOUDPLANE_SIM_BASE_PORT: port.default(18100),
@@ -75,6 +79,8 @@ export interface Config {
   createDatabase: boolean;
   shutdownGraceMs: number;
   workerConcurrency: number;
+  inventoryTtlMs: number;
+  catalogTtlMs: number;
   sim: { host: string; basePort: number };
 }
 
@@ -116,6 +122,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     createDatabase: e.CLOUDPLANE_CREATE_DATABASE,
     shutdownGraceMs: e.CLOUDPLANE_SHUTDOWN_GRACE_SECONDS * 1000,
     workerConcurrency: e.CLOUDPLANE_WORKER_CONCURRENCY,
+    inventoryTtlMs: e.CLOUDPLANE_INVENTORY_TTL_SECONDS * 1000,
+    catalogTtlMs: e.CLOUDPLANE_CATALOG_TTL_SECONDS * 1000,
     sim: { host: e.CLOUDPLANE_SIM_HOST, basePort: e.CLOUDPLANE_SIM_BASE_PORT },
   };
 }

@@ -10,10 +10,13 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createPrisma } from './db/client.ts';
 import { applyMigrations, ensureDatabase } from './db/migrate.ts';
-import { createApiKeyRepository } from './db/api-keys.ts';
 import { bullConnection, createRedis } from './db/redis.ts';
 import { buildApp } from './server/app.ts';
+import { createMetricsRegistry } from './server/metrics.ts';
+import { createServices } from './server/services.ts';
 import { startWorker } from './tasks/worker.ts';
+import { SIMULATORS } from './providers/simulators.ts';
+import type { Services } from './server/services.ts';
 
 const Role = z.enum(['api', 'worker', 'sim', 'all']);
 type Role = z.infer<typeof Role>;
@@ -28,7 +31,31 @@ async function prepareDatabase(config: Config, logger: Logger) {
   }
 }
 
-async function startApi(config: Config, logger: Logger, closers: Closer[]) {
+/** Serves each platform simulator on its own port, from CLOUDPLANE_SIM_BASE_PORT up. */
+async function startSimulators(config: Config, logger: Logger, closers: Closer[]) {
+  const endpoints = new Map<string, string>();
+  for (const [i, entry] of SIMULATORS.entries()) {
+    const running = await entry.start({ host: config.sim.host, port: config.sim.basePort + i });
+    closers.push(() => running.close());
+    endpoints.set(entry.kind, running.baseUrl);
+    logger.info({ provider: entry.kind, url: running.baseUrl }, 'simulator listening');
+  }
+  return endpoints;
+}
+
+/** A newcomer's first start: one demo account per simulator, so the API has something to show. */
+async function registerDemoAccounts(services: Services, endpoints: Map<string, string>, logger: Logger) {
+  if ((await services.accounts.list(1, undefined)).items.length > 0) return;
+  for (const entry of SIMULATORS) {
+    const endpoint = endpoints.get(entry.kind);
+    if (!endpoint) continue;
+    const demo = entry.demoAccount(endpoint);
+    const account = await services.accounts.create({ ...demo, provider: entry.kind });
+    logger.info({ accountId: account.id, provider: entry.kind }, 'registered demo account for the simulator');
+  }
+}
+
+async function startApi(config: Config, logger: Logger, closers: Closer[], simulators?: Map<string, string>) {
   const prisma = createPrisma({ databaseUrl: config.databaseUrl });
   const redis = createRedis(config.redisUrl, {}, logger);
   closers.push(
@@ -37,8 +64,17 @@ async function startApi(config: Config, logger: Logger, closers: Closer[]) {
   );
   await redis.connect().catch((err: Error) => logger.warn({ err: err.message }, 'redis not reachable yet'));
 
-  const apiKeys = createApiKeyRepository(prisma);
-  const { generated } = await apiKeys.ensureBootstrapAdmin(config.adminApiKey);
+  const metrics = createMetricsRegistry();
+  const services = createServices({
+    prisma,
+    logger,
+    metrics,
+    secretKey: config.secretKey,
+    inventoryTtlMs: config.inventoryTtlMs,
+    catalogTtlMs: config.catalogTtlMs,
+  });
+  closers.push(() => services.close());
+  const { generated } = await services.apiKeys.ensureBootstrapAdmin(config.adminApiKey);
   if (generated) {
     // Printed once, outside the log stream, so the key never lands in collected logs.
     process.stderr.write(
@@ -50,12 +86,15 @@ async function startApi(config: Config, logger: Logger, closers: Closer[]) {
   const app = await buildApp({
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
-    apiKeys,
+    prisma,
+    services,
+    metrics,
     readiness: {
       postgres: () => prisma.$queryRaw`SELECT 1`,
       redis: () => redis.ping(),
     },
   });
+  if (simulators) await registerDemoAccounts(services, simulators, logger);
   // Closed first (unshift): stop accepting requests before the pools go.
   closers.unshift(() => app.close());
   await app.listen({ port: config.port, host: config.host });
@@ -104,7 +143,8 @@ async function main() {
   });
 
   if (role !== 'sim') await prepareDatabase(config, logger);
-  if (role === 'api' || role === 'all') await startApi(config, logger, closers);
+  const simulators = role === 'sim' || role === 'all' ? await startSimulators(config, logger, closers) : undefined;
+  if (role === 'api' || role === 'all') await startApi(config, logger, closers, simulators);
   if (role === 'worker' || role === 'all') startWorkerRole(config, logger, closers);
 }
 

@@ -35,7 +35,11 @@ export const SecurityGroup = z.object({
 });
 export type SecurityGroup = z.infer<typeof SecurityGroup>;
 
-export const CreateVpc = z.object({ name: z.string().min(1).max(128), cidr: z.string().min(1), region: z.string().optional() });
+export const CreateVpc = z.object({
+  name: z.string().min(1).max(128),
+  cidr: z.string().min(1),
+  region: z.string().optional(),
+});
 export type CreateVpc = z.infer<typeof CreateVpc>;
 export const CreateSubnet = z.object({
   name: z.string().min(1).max(128),

@@ -10,7 +10,14 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../logger.ts';
 import { healthRoutes, type ReadinessCheck } from '../api/health.ts';
 import { apiKeyRoutes } from '../api/api-keys.ts';
-import type { ApiKeyRepository } from '../db/api-keys.ts';
+import { accountRoutes } from '../api/accounts.ts';
+import { instanceRoutes } from '../api/instances.ts';
+import { networkRoutes } from '../api/networks.ts';
+import { providerRoutes } from '../api/providers.ts';
+import { templateRoutes } from '../api/templates.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import { idempotencyPlugin } from './idempotency.ts';
+import type { Services } from './services.ts';
 import { authPlugin } from './auth.ts';
 import { metricsPlugin, createMetricsRegistry } from './metrics.ts';
 import { openapiPlugin } from './openapi.ts';
@@ -19,7 +26,8 @@ import { problemsPlugin } from './problems.ts';
 export interface AppDeps {
   logger: Logger;
   bodyLimitBytes: number;
-  apiKeys: ApiKeyRepository;
+  prisma: PrismaClient;
+  services: Services;
   readiness: Record<string, ReadinessCheck>;
   metrics?: Registry;
   version?: string;
@@ -59,10 +67,17 @@ export async function buildApp(deps: AppDeps) {
   await app.register(problemsPlugin);
   await app.register(metricsPlugin, { registry: deps.metrics ?? createMetricsRegistry() });
   await app.register(openapiPlugin, { version: deps.version ?? '0.1.0' });
-  await app.register(authPlugin, { authenticator: deps.apiKeys });
+  const s = deps.services;
+  await app.register(authPlugin, { authenticator: s.apiKeys });
+  await app.register(idempotencyPlugin, { prisma: deps.prisma });
 
   await app.register(healthRoutes, { checks: deps.readiness });
-  await app.register(apiKeyRoutes, { apiKeys: deps.apiKeys });
+  await app.register(apiKeyRoutes, { apiKeys: s.apiKeys });
+  await app.register(providerRoutes);
+  await app.register(accountRoutes, { accounts: s.accounts });
+  await app.register(templateRoutes, { templates: s.templates });
+  await app.register(instanceRoutes, { instances: s.instances });
+  await app.register(networkRoutes, { providers: s.providers });
 
   return app;
 }

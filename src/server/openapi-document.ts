@@ -19,7 +19,8 @@ export async function buildOpenApiDocument(): Promise<unknown> {
   const app = await buildApp({
     logger: createLogger('silent'),
     bodyLimitBytes: 1_048_576,
-    apiKeys: inert as never,
+    prisma: inert as never,
+    services: inert as never,
     readiness: {},
   });
   await app.ready();

@@ -7,6 +7,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { ApiError, PROBLEMS, type FieldError, type ProblemSlug } from '../domain/errors.ts';
+import { isPlatformError, providerProblem } from './provider-problems.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -66,6 +67,9 @@ export function toProblem(error: unknown, req: FastifyRequest): { body: ProblemB
   if (error instanceof ApiError) {
     return { body: problemBody(error.slug, error.detail, error.extensions, error.status), headers: error.headers };
   }
+  const mapped = providerProblem(error);
+  if (mapped)
+    return { body: problemBody(mapped.slug, mapped.detail, mapped.extensions, mapped.status), headers: mapped.headers };
   if (hasZodFastifySchemaValidationErrors(error)) {
     const errors = fieldErrors(error as FastifyError & { validationContext?: string });
     const detail = errors.map((e) => `${e.in} ${e.pointer}: ${e.detail}`).join('; ');
@@ -100,8 +104,9 @@ export const problemsPlugin = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((error, req, reply) => {
       const { body, headers } = toProblem(error, req);
-      if (body.status === 503) {
-        req.log.warn({ problem: body.type, detail: body.detail }, 'dependency unavailable');
+      if (isPlatformError(error) || body.status === 503) {
+        // A platform's failure or a missing dependency is not a bug of ours: no stack, one line.
+        req.log.warn({ problem: body.type, status: body.status, detail: body.detail }, 'request not served');
       } else if (body.status >= 500 || isResponseSerializationError(error)) {
         req.log.error({ err: error }, 'request failed');
       } else {

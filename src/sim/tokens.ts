@@ -22,6 +22,8 @@ export interface TokenStore {
   addStatic(token: string, tenant: string, user?: string): void;
   issue(input: { tenant: string; user: string; ttlMs: number }): TokenInfo;
   verify(token: string | undefined): TokenCheck;
+  /** Every token handed out by a login so far (tests prove none of them leaks). */
+  issuedTokens(): string[];
   /** Make every issued token expired now (static ones stay valid). */
   expireAll(): number;
   /** Forget every issued token (they become unknown). */
@@ -55,6 +57,7 @@ export function createTokenStore(deps: { clock: Clock; ids: Random }): TokenStor
       if (info.expiresAt !== null && info.expiresAt <= deps.clock.now()) return { ok: false, reason: 'expired' };
       return { ok: true, info };
     },
+    issuedTokens: () => [...issued.keys()],
     expireAll() {
       const now = deps.clock.now();
       for (const info of issued.values()) info.expiresAt = Math.min(info.expiresAt ?? now, now);

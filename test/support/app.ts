@@ -1,20 +1,40 @@
+import { Writable } from 'node:stream';
 /** Builds the real app on an isolated database and Redis prefix, with keys of each scope. */
-import { createApiKeyRepository } from '../../src/db/api-keys.ts';
 import { createPrisma } from '../../src/db/client.ts';
 import { createRedis } from '../../src/db/redis.ts';
 import { createLogger } from '../../src/logger.ts';
 import { buildApp } from '../../src/server/app.ts';
+import { createMetricsRegistry } from '../../src/server/metrics.ts';
+import { createServices } from '../../src/server/services.ts';
 import type { Isolated } from './context.ts';
 
-export async function startTestApp(iso: Isolated, options: { redisUrl?: string } = {}) {
+export async function startTestApp(iso: Isolated, options: { redisUrl?: string; captureLogs?: string[] } = {}) {
   const prisma = createPrisma({ databaseUrl: iso.config.databaseUrl, poolSize: 4 });
   const redis = createRedis(options.redisUrl ?? iso.config.redisUrl);
   await redis.connect().catch(() => undefined);
-  const apiKeys = createApiKeyRepository(prisma);
+  const capture = options.captureLogs;
+  const logger = capture
+    ? createLogger(
+        'trace',
+        new Writable({ write: (chunk: Buffer, _e, done) => (capture.push(chunk.toString()), done()) }),
+      )
+    : createLogger('silent');
+  const metrics = createMetricsRegistry();
+  const services = createServices({
+    prisma,
+    logger,
+    metrics,
+    secretKey: iso.config.secretKey,
+    inventoryTtlMs: iso.config.inventoryTtlMs,
+    catalogTtlMs: iso.config.catalogTtlMs,
+  });
+  const apiKeys = services.apiKeys;
   const app = await buildApp({
-    logger: createLogger('silent'),
+    logger,
     bodyLimitBytes: iso.config.bodyLimitBytes,
-    apiKeys,
+    prisma,
+    services,
+    metrics,
     readiness: { postgres: () => prisma.$queryRaw`SELECT 1`, redis: () => redis.ping() },
   });
   await app.ready();
@@ -29,10 +49,13 @@ export async function startTestApp(iso: Isolated, options: { redisUrl?: string }
     prisma,
     redis,
     apiKeys,
+    services,
+    metrics,
     keys,
     auth,
     async close() {
       await app.close();
+      await services.close();
       redis.disconnect();
       await prisma.$disconnect();
     },

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Account" ADD COLUMN     "lastSyncedAt" TIMESTAMPTZ(3);

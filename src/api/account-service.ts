@@ -1,0 +1,128 @@
+/**
+ * Accounts: a provider's credentials checked against that provider's own
+ * schema before anything is stored, sealed at rest, and never returned.
+ */
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { CreateAccount, UpdateAccount } from '../domain/account.ts';
+import { conflict, notFound } from '../domain/errors.ts';
+import type { Capability } from '../domain/providers.ts';
+import { toAccountView, type AccountRepository } from '../db/accounts.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+import type { AccountProviders } from '../inventory/account-providers.ts';
+import type { CatalogCache } from '../inventory/catalog-cache.ts';
+import { definitionOf, UnknownProviderError, type Provider, type ProviderPool } from '../providers/registry.ts';
+import { keyset, toPage } from './pagination.ts';
+import { parseAt } from './validation.ts';
+
+export type CatalogKind = 'regions' | 'zones' | 'instance-types' | 'images';
+
+const CATALOG: Record<CatalogKind, { capability: Capability; load: (p: Provider) => Promise<unknown[]> }> = {
+  regions: { capability: 'catalog.regions', load: (p) => p.listRegions() },
+  zones: { capability: 'catalog.zones', load: (p) => p.listZones() },
+  'instance-types': { capability: 'catalog.instance_types', load: (p) => p.listInstanceTypes() },
+  images: { capability: 'catalog.images', load: (p) => p.listImages() },
+};
+
+export function createAccountService(deps: {
+  prisma: PrismaClient;
+  accounts: AccountRepository;
+  providers: AccountProviders;
+  pool: ProviderPool;
+  catalog: CatalogCache;
+}) {
+  const { prisma, accounts } = deps;
+
+  function definition(provider: string) {
+    const def = definitionOf(provider as never);
+    if (!def) throw new UnknownProviderError(provider);
+    return def;
+  }
+
+  async function row(id: string) {
+    const found = await accounts.find(id);
+    if (!found) throw notFound('account', id);
+    return found;
+  }
+
+  return {
+    async create(input: CreateAccount) {
+      const def = definition(input.provider);
+      const credentials = parseAt(def.credentials, input.credentials, 'body', '/credentials');
+      parseAt(def.options, input.options, 'body', '/options');
+      try {
+        return toAccountView(await accounts.create({ ...input, credentials }));
+      } catch (err) {
+        if (isUniqueViolation(err))
+          throw conflict(`an account named "${input.name}" exists already`, { field: 'name' });
+        throw err;
+      }
+    },
+
+    async list(limit: number, cursor: string | undefined) {
+      const page = keyset('createdAt', 'asc', cursor);
+      const rows = await prisma.account.findMany({ where: page.where, orderBy: page.orderBy, take: limit + 1 });
+      return toPage(rows, limit, (r) => r.createdAt, toAccountView);
+    },
+
+    get: async (id: string) => toAccountView(await row(id)),
+
+    async update(id: string, patch: UpdateAccount) {
+      const current = await row(id);
+      const def = definition(current.provider);
+      const credentials =
+        patch.credentials === undefined
+          ? undefined
+          : parseAt(def.credentials, patch.credentials, 'body', '/credentials');
+      if (patch.options !== undefined) parseAt(def.options, patch.options, 'body', '/options');
+      try {
+        const updated = await accounts.update(id, { ...patch, credentials });
+        await deps.pool.forget(id);
+        deps.catalog.forget(`${id}:`);
+        return toAccountView(updated);
+      } catch (err) {
+        if (isUniqueViolation(err))
+          throw conflict(`an account named "${patch.name}" exists already`, { field: 'name' });
+        throw err;
+      }
+    },
+
+    async remove(id: string) {
+      await row(id);
+      const [templates, live] = await Promise.all([
+        prisma.template.count({ where: { accountId: id } }),
+        prisma.instance.count({ where: { accountId: id, deletedAt: null } }),
+      ]);
+      if (templates > 0 || live > 0) {
+        throw conflict(`the account still has ${templates} template(s) and ${live} machine(s); delete them first`, {
+          templates,
+          instances: live,
+        });
+      }
+      await prisma.$transaction([
+        prisma.instance.deleteMany({ where: { accountId: id } }),
+        prisma.account.delete({ where: { id } }),
+      ]);
+      await deps.pool.forget(id);
+      deps.catalog.forget(`${id}:`);
+    },
+
+    async verify(id: string) {
+      const { provider } = await deps.providers.resolve(id);
+      const started = performance.now();
+      await provider.verifyCredentials();
+      return { ok: true as const, provider: provider.kind, latencyMs: Math.round(performance.now() - started) };
+    },
+
+    async catalogOf(id: string, kind: CatalogKind, refresh: boolean): Promise<unknown[]> {
+      const { provider } = await deps.providers.resolve(id);
+      const entry = CATALOG[kind];
+      if (!provider.supports(entry.capability)) {
+        // Let the guard raise the 501 with the provider and operation named.
+        return entry.load(provider);
+      }
+      return deps.catalog.get(`${id}:${kind}`, () => entry.load(provider), refresh);
+    },
+  };
+}
+
+export type AccountService = ReturnType<typeof createAccountService>;

@@ -1,0 +1,243 @@
+/**
+ * Instances: served from the gateway's records, kept current from the
+ * platform. Every operation on one machine goes to its platform first and
+ * records what the platform then reports; nothing is assumed.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import { ApiError, notFound } from '../domain/errors.ts';
+import type { Instance, InstanceAction, InstanceStatus, ProviderInstance, Tags } from '../domain/instance.ts';
+import type { MachineSpec } from '../domain/machine-spec.ts';
+import type { ProviderKind } from '../domain/providers.ts';
+import type { SecretBox } from '../db/secret-box.ts';
+import type { AccountProviders } from '../inventory/account-providers.ts';
+import { toInstanceView, type InstanceRecords, type InstanceRow } from '../inventory/instance-records.ts';
+import type { InstanceSync } from '../inventory/instance-sync.ts';
+import type { Provider } from '../providers/registry.ts';
+import { keyset, toPage } from './pagination.ts';
+import { openSpec, slugPrefix } from './template-service.ts';
+
+export interface InstanceListQuery {
+  limit: number;
+  cursor?: string;
+  account?: string;
+  provider?: ProviderKind;
+  template?: string;
+  status?: InstanceStatus;
+  tag?: string;
+  includeDeleted: boolean;
+  refresh: boolean;
+}
+
+export type CreateInstanceInput =
+  { templateId: string; name?: string } | { accountId: string; spec: MachineSpec; name?: string };
+
+export type BulkAction = InstanceAction | 'delete';
+
+/** The tag that ties a machine to its template on platforms that keep tags/metadata. */
+export const TEMPLATE_TAG = 'cloudplane-template';
+
+/** A record for a machine the platform accepted but has not described yet. */
+function placeholder(providerId: string, name: string, spec: MachineSpec, tags: Tags): ProviderInstance {
+  return {
+    providerId,
+    name,
+    status: 'pending',
+    statusRaw: 'accepted',
+    region: spec.region ?? null,
+    zone: spec.zone ?? null,
+    instanceType: spec.instanceType,
+    image: spec.image,
+    privateIps: [],
+    publicIps: [],
+    tags,
+    launchedAt: null,
+    providerData: {},
+  };
+}
+
+export function createInstanceService(deps: {
+  prisma: PrismaClient;
+  providers: AccountProviders;
+  records: InstanceRecords;
+  sync: InstanceSync;
+  box: SecretBox;
+}) {
+  const { prisma, records } = deps;
+
+  async function load(id: string) {
+    const row = await prisma.instance.findUnique({ where: { id }, include: { account: true } });
+    if (!row) throw notFound('instance', id);
+    return { row, provider: deps.providers.forRow(row.account) };
+  }
+
+  /** Reads the machine from its platform and records what it says. */
+  async function refresh(row: InstanceRow, provider: Provider): Promise<InstanceRow> {
+    if (row.providerId.startsWith('job:')) return followJob(row, provider);
+    if (!provider.supports('instances.get')) return row;
+    const seen = await provider.getInstance(row.providerId);
+    if (!seen) return row.deletedAt ? row : records.markDeleted(row.id);
+    const [updated] = await records.upsert(row.accountId, [seen]);
+    return updated!;
+  }
+
+  /** A create that returned only a platform job: once the job names the machine, the record takes its id. */
+  async function followJob(row: InstanceRow, provider: Provider): Promise<InstanceRow> {
+    const job = await provider.getJob(row.providerId.slice('job:'.length));
+    if (job.state === 'running') return row;
+    if (job.state === 'failed' || job.instanceIds.length === 0) {
+      return prisma.instance.update({
+        where: { id: row.id },
+        data: {
+          status: 'error',
+          statusRaw: job.providerCode ?? 'job_failed',
+          providerData: { job } as unknown as Prisma.InputJsonValue,
+        },
+      });
+    }
+    const updated = await prisma.instance.update({ where: { id: row.id }, data: { providerId: job.instanceIds[0]! } });
+    return refresh(updated, provider);
+  }
+
+  const view = (row: InstanceRow, provider: Provider) => toInstanceView(row, provider.kind);
+
+  async function sendAction(row: InstanceRow, provider: Provider, action: BulkAction): Promise<InstanceRow> {
+    if (row.deletedAt) throw new ApiError('conflict', `instance ${row.id} is deleted`);
+    const id = row.providerId;
+    if (action === 'delete') {
+      await provider.deleteInstance(id);
+      const after = await refresh(row, provider);
+      // The platform accepted the delete; until it reports otherwise the machine is on its way out.
+      if (after.status !== 'deleted' && after.status !== 'deleting') {
+        return prisma.instance.update({ where: { id: row.id }, data: { status: 'deleting' } });
+      }
+      return after;
+    }
+    const send = { start: provider.startInstance, stop: provider.stopInstance, reboot: provider.rebootInstance }[
+      action
+    ];
+    await send(id);
+    return refresh(row, provider);
+  }
+
+  return {
+    async list(q: InstanceListQuery) {
+      const staleAccounts: string[] = [];
+      if (!q.cursor) {
+        const accounts = await prisma.account.findMany({
+          where: { id: q.account, provider: q.provider },
+        });
+        const failures = await deps.sync.syncStale(accounts, q.refresh);
+        // Asked to refresh: a failure is the answer. Otherwise serve what we know and say which accounts are stale.
+        if (q.refresh && failures[0]) throw failures[0].error;
+        staleAccounts.push(...failures.map((f) => f.accountId));
+      }
+      const page = keyset('firstSeenAt', 'desc', q.cursor);
+      const [tagKey, ...tagValue] = q.tag ? q.tag.split('=') : [];
+      const where: Prisma.InstanceWhereInput = {
+        AND: [
+          page.where,
+          {
+            accountId: q.account,
+            templateId: q.template,
+            status: q.status,
+            account: q.provider ? { provider: q.provider } : undefined,
+            deletedAt: q.includeDeleted || q.status === 'deleted' ? undefined : null,
+            tags: tagKey ? { path: [tagKey], equals: tagValue.join('=') } : undefined,
+          },
+        ],
+      };
+      const rows = await prisma.instance.findMany({
+        where,
+        orderBy: page.orderBy as Prisma.InstanceOrderByWithRelationInput[],
+        take: q.limit + 1,
+        include: { account: { select: { provider: true } } },
+      });
+      return {
+        page: toPage(
+          rows,
+          q.limit,
+          (r) => r.firstSeenAt,
+          (r) => toInstanceView(r, r.account.provider),
+        ),
+        staleAccounts,
+      };
+    },
+
+    async get(id: string): Promise<Instance> {
+      const { row, provider } = await load(id);
+      return view(await refresh(row, provider), provider);
+    },
+
+    async create(input: CreateInstanceInput): Promise<Instance> {
+      let accountId: string;
+      let spec: MachineSpec;
+      let templateId: string | null = null;
+      let prefix: string;
+      if ('templateId' in input) {
+        const template = await prisma.template.findUnique({ where: { id: input.templateId } });
+        if (!template) throw notFound('template', input.templateId);
+        accountId = template.accountId;
+        spec = openSpec(template.spec, deps.box);
+        templateId = template.id;
+        prefix = (template.spec as { namePrefix?: string }).namePrefix ?? slugPrefix(template.name);
+      } else {
+        accountId = input.accountId;
+        spec = input.spec;
+        prefix = 'cp';
+      }
+      const { provider } = await deps.providers.resolve(accountId);
+      const name = (input.name ?? `${prefix}-${randomBytes(4).toString('hex')}`).slice(
+        0,
+        provider.definition.maxNameLength,
+      );
+      const tags: Tags = { ...spec.tags, ...(templateId ? { [TEMPLATE_TAG]: templateId } : {}) };
+      const accepted = await provider.createInstance({ spec, name, tags });
+      const providerId = accepted.instanceId ?? `job:${accepted.jobId}`;
+      const seen =
+        (accepted.instanceId && provider.supports('instances.get')
+          ? await provider.getInstance(accepted.instanceId).catch(() => null)
+          : null) ?? placeholder(providerId, name, spec, tags);
+      const [row] = await records.upsert(accountId, [seen], { templateId });
+      return view(row!, provider);
+    },
+
+    async act(id: string, action: BulkAction): Promise<Instance> {
+      const { row, provider } = await load(id);
+      return view(await sendAction(row, provider, action), provider);
+    },
+
+    /** Runs one action on many machines, a few at a time; each gets its own outcome. */
+    async bulk(ids: string[], action: BulkAction, toProblem: (err: unknown) => unknown) {
+      const results: { id: string; ok: boolean; instance?: Instance; problem?: unknown }[] = new Array(ids.length);
+      let next = 0;
+      const worker = async () => {
+        while (next < ids.length) {
+          const i = next++;
+          const id = ids[i]!;
+          try {
+            results[i] = { id, ok: true, instance: await this.act(id, action) };
+          } catch (err) {
+            results[i] = { id, ok: false, problem: toProblem(err) };
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(8, ids.length) }, worker));
+      return results;
+    },
+
+    async console(id: string) {
+      const { row, provider } = await load(id);
+      if (row.deletedAt) throw new ApiError('conflict', `instance ${id} is deleted`);
+      return provider.getConsole(row.providerId);
+    },
+
+    async setTags(id: string, tags: Tags): Promise<Instance> {
+      const { row, provider } = await load(id);
+      await provider.setTags(row.providerId, tags);
+      return view(await refresh(await prisma.instance.update({ where: { id }, data: { tags } }), provider), provider);
+    },
+  };
+}
+
+export type InstanceService = ReturnType<typeof createInstanceService>;

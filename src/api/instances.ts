@@ -1,0 +1,186 @@
+/** /v1/instances: machines on every account, listed from the gateway's records and operated on their platforms. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { Console, Instance, InstanceAction, InstanceStatus, Tags } from '../domain/instance.ts';
+import { MachineSpec } from '../domain/machine-spec.ts';
+import { ProviderKind } from '../domain/providers.ts';
+import { toProblem } from '../server/problems.ts';
+import type { InstanceService } from './instance-service.ts';
+import { PageQuery, pageOf } from './pagination.ts';
+
+const IdParams = z.object({ id: z.uuid() });
+const boolString = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((v) => v === 'true');
+
+const ListQuery = PageQuery.extend({
+  account: z.uuid().optional(),
+  provider: ProviderKind.optional(),
+  template: z.uuid().optional(),
+  status: InstanceStatus.optional(),
+  tag: z
+    .string()
+    .regex(/^[^=]+=.*$/, 'key=value')
+    .max(400)
+    .optional()
+    .describe('Only machines whose tag `key` equals `value`, as `key=value`'),
+  includeDeleted: boolString.describe('Also list machines that are gone'),
+  refresh: boolString.describe('Read every account in scope from its platform before answering'),
+});
+
+const MachineName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,62}$/, 'a lowercase letter, then lowercase letters, digits or dashes (hostname-safe)')
+  .optional();
+
+const CreateInstance = z.union([
+  z.object({ templateId: z.uuid(), name: MachineName }).strict(),
+  z.object({ accountId: z.uuid(), spec: MachineSpec, name: MachineName }).strict(),
+]);
+
+const ActionBody = z.object({ action: InstanceAction });
+const BulkAction = z.enum(['start', 'stop', 'reboot', 'delete']);
+const BulkBody = z.object({ action: BulkAction, ids: z.array(z.uuid()).min(1).max(100) });
+const BulkResult = z.object({
+  items: z.array(
+    z.object({
+      id: z.uuid(),
+      ok: z.boolean(),
+      instance: Instance.optional(),
+      problem: z.record(z.string(), z.unknown()).optional(),
+    }),
+  ),
+});
+
+export const instanceRoutes: FastifyPluginAsyncZod<{ instances: InstanceService }> = async (app, { instances }) => {
+  const tags = ['instances'];
+
+  app.get(
+    '/v1/instances',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags,
+        summary: 'List machines',
+        description:
+          "Served from the gateway's records. The first page refreshes accounts whose last sync is older than the TTL; accounts whose platform could not be read are named in the `Cloudplane-Stale-Accounts` header.",
+        querystring: ListQuery,
+        response: { 200: pageOf(Instance) },
+      },
+    },
+    async (req, reply) => {
+      const { page, staleAccounts } = await instances.list(req.query);
+      if (staleAccounts.length) reply.header('cloudplane-stale-accounts', staleAccounts.join(','));
+      return page;
+    },
+  );
+
+  app.post(
+    '/v1/instances',
+    {
+      config: { scope: 'write', idempotent: true },
+      schema: {
+        tags,
+        summary: 'Create one machine from a template or an inline spec',
+        description: 'Answers 202: the platform accepted the create; poll the machine until it is running.',
+        body: CreateInstance,
+        response: { 202: Instance },
+      },
+    },
+    async (req, reply) => {
+      const instance = await instances.create(req.body);
+      reply.code(202).header('location', `/v1/instances/${instance.id}`);
+      return instance;
+    },
+  );
+
+  app.get(
+    '/v1/instances/:id',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags,
+        summary: 'Get a machine, as its platform reports it now',
+        params: IdParams,
+        response: { 200: Instance },
+      },
+    },
+    async (req) => instances.get(req.params.id),
+  );
+
+  app.delete(
+    '/v1/instances/:id',
+    {
+      config: { scope: 'write' },
+      schema: { tags, summary: 'Delete a machine', params: IdParams, response: { 202: Instance } },
+    },
+    async (req, reply) => {
+      reply.code(202);
+      return instances.act(req.params.id, 'delete');
+    },
+  );
+
+  app.post(
+    '/v1/instances/:id/actions',
+    {
+      config: { scope: 'write' },
+      schema: {
+        tags,
+        summary: 'Start, stop or reboot a machine',
+        params: IdParams,
+        body: ActionBody,
+        response: { 202: Instance },
+      },
+    },
+    async (req, reply) => {
+      reply.code(202);
+      return instances.act(req.params.id, req.body.action);
+    },
+  );
+
+  app.post(
+    '/v1/instances/actions',
+    {
+      config: { scope: 'write' },
+      schema: {
+        tags,
+        summary: 'Run one action on up to 100 machines',
+        description:
+          'Each machine gets its own outcome: `ok` with the machine, or a problem. The answer is 200 even when some fail.',
+        body: BulkBody,
+        response: { 200: BulkResult },
+      },
+    },
+    async (req) => ({
+      items: (await instances.bulk(req.body.ids, req.body.action, (err) => {
+        const { body } = toProblem(err, req);
+        return body;
+      })) as z.infer<typeof BulkResult>['items'],
+    }),
+  );
+
+  app.get(
+    '/v1/instances/:id/console',
+    {
+      config: { scope: 'write' },
+      schema: { tags, summary: "A URL to the machine's remote console", params: IdParams, response: { 200: Console } },
+    },
+    async (req) => instances.console(req.params.id),
+  );
+
+  app.put(
+    '/v1/instances/:id/tags',
+    {
+      config: { scope: 'write' },
+      schema: {
+        tags,
+        summary: "Replace a machine's tags",
+        params: IdParams,
+        body: z.object({ tags: Tags }),
+        response: { 200: Instance },
+      },
+    },
+    async (req) => instances.setTags(req.params.id, req.body.tags),
+  );
+};

@@ -1,0 +1,198 @@
+/**
+ * Templates: a machine spec checked against its account's catalog when it
+ * is saved, so an expand never starts from a spec the platform would
+ * refuse for a reason we could have seen. The login password is sealed.
+ */
+import type { Prisma, PrismaClient, Template as TemplateRow } from '../generated/prisma/client.ts';
+import type { FieldError } from '../domain/errors.ts';
+import { conflict, notFound } from '../domain/errors.ts';
+import type { MachineSpec } from '../domain/machine-spec.ts';
+import { ProviderKind } from '../domain/providers.ts';
+import type { CreateTemplate, Template, UpdateTemplate } from '../domain/template.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+import type { SecretBox } from '../db/secret-box.ts';
+import type { Provider } from '../providers/registry.ts';
+import type { AccountProviders } from '../inventory/account-providers.ts';
+import type { CatalogCache } from '../inventory/catalog-cache.ts';
+import { keyset, toPage } from './pagination.ts';
+import { validationFailed } from './validation.ts';
+
+/** How a spec is stored: as given, but the password sealed. */
+type StoredSpec = Omit<MachineSpec, 'login'> & { login: { keyName?: string; passwordCipher?: string } };
+
+export function slugPrefix(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  const withLetter = /^[a-z]/.test(slug) ? slug : `t-${slug}`;
+  return withLetter.slice(0, 20).replace(/-+$/, '') || 't';
+}
+
+function seal(spec: MachineSpec, box: SecretBox): StoredSpec {
+  const { password, ...login } = spec.login;
+  return { ...spec, login: password ? { ...login, passwordCipher: box.seal(password) } : login };
+}
+
+/** The spec an adapter needs to create a machine, password opened. */
+export function openSpec(stored: unknown, box: SecretBox): MachineSpec {
+  const s = stored as StoredSpec;
+  const { passwordCipher, ...login } = s.login ?? {};
+  return { ...s, login: passwordCipher ? { ...login, password: box.open(passwordCipher) } : login } as MachineSpec;
+}
+
+export function toTemplateView(row: TemplateRow & { account: { provider: string } }): Template {
+  const s = row.spec as StoredSpec;
+  const { passwordCipher, ...login } = s.login ?? {};
+  return {
+    id: row.id,
+    name: row.name,
+    accountId: row.accountId,
+    provider: ProviderKind.parse(row.account.provider),
+    namePrefix: (row.spec as { namePrefix?: string }).namePrefix ?? slugPrefix(row.name),
+    spec: { ...s, login: { ...login, passwordSet: Boolean(passwordCipher) } } as Template['spec'],
+    activeTaskId: row.activeTaskId,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function createTemplateService(deps: {
+  prisma: PrismaClient;
+  providers: AccountProviders;
+  catalog: CatalogCache;
+  box: SecretBox;
+}) {
+  const { prisma } = deps;
+  const include = { account: { select: { provider: true } } } as const;
+
+  /** Each catalog the platform has must contain what the spec names. */
+  async function checkAgainstCatalog(accountId: string, provider: Provider, spec: MachineSpec) {
+    const errors: FieldError[] = [];
+    const cached = <T>(kind: string, load: () => Promise<T>) => deps.catalog.get(`${accountId}:${kind}`, load);
+    if (spec.zone && provider.supports('catalog.zones')) {
+      const zones = await cached('zones', () => provider.listZones());
+      if (!zones.some((z) => z.id === spec.zone || z.name === spec.zone)) {
+        errors.push({ in: 'body', pointer: '/spec/zone', detail: `zone ${spec.zone} is not in the account's catalog` });
+      }
+    }
+    if (provider.supports('catalog.instance_types')) {
+      const types = await cached('instance-types', () => provider.listInstanceTypes());
+      const type = types.find((t) => t.id === spec.instanceType || t.name === spec.instanceType);
+      if (!type)
+        errors.push({
+          in: 'body',
+          pointer: '/spec/instanceType',
+          detail: `instance type ${spec.instanceType} is not in the account's catalog`,
+        });
+      else if (spec.zone && type.zones && !type.zones.includes(spec.zone)) {
+        errors.push({
+          in: 'body',
+          pointer: '/spec/instanceType',
+          detail: `instance type ${spec.instanceType} is not offered in zone ${spec.zone}`,
+        });
+      }
+    }
+    if (provider.supports('catalog.images')) {
+      const images = await cached('images', () => provider.listImages());
+      if (!images.some((i) => i.id === spec.image || i.name === spec.image)) {
+        errors.push({
+          in: 'body',
+          pointer: '/spec/image',
+          detail: `image ${spec.image} is not in the account's catalog`,
+        });
+      }
+    }
+    if (errors.length) throw validationFailed(errors);
+  }
+
+  async function load(id: string) {
+    const row = await prisma.template.findUnique({ where: { id }, include });
+    if (!row) throw notFound('template', id);
+    return row;
+  }
+
+  const stored = (spec: MachineSpec, namePrefix: string) =>
+    ({ ...seal(spec, deps.box), namePrefix }) as unknown as Prisma.InputJsonValue;
+
+  return {
+    load,
+    async create(input: CreateTemplate): Promise<Template> {
+      const { provider } = await deps.providers.resolve(input.accountId).catch((err: unknown) => {
+        throw err instanceof Error && err.name === 'ApiError'
+          ? validationFailed([
+              { in: 'body', pointer: '/accountId', detail: `account ${input.accountId} does not exist` },
+            ])
+          : err;
+      });
+      await checkAgainstCatalog(input.accountId, provider, input.spec);
+      try {
+        const row = await prisma.template.create({
+          data: {
+            name: input.name,
+            accountId: input.accountId,
+            spec: stored(input.spec, input.namePrefix ?? slugPrefix(input.name)),
+          },
+          include,
+        });
+        return toTemplateView(row);
+      } catch (err) {
+        if (isUniqueViolation(err))
+          throw conflict(`a template named "${input.name}" exists already`, { field: 'name' });
+        throw err;
+      }
+    },
+
+    async list(limit: number, cursor: string | undefined, accountId?: string) {
+      const page = keyset('createdAt', 'asc', cursor);
+      const rows = await prisma.template.findMany({
+        where: { AND: [page.where, accountId ? { accountId } : {}] },
+        orderBy: page.orderBy,
+        take: limit + 1,
+        include,
+      });
+      return toPage(rows, limit, (r) => r.createdAt, toTemplateView);
+    },
+
+    get: async (id: string) => toTemplateView(await load(id)),
+
+    async update(id: string, patch: UpdateTemplate): Promise<Template> {
+      const current = await load(id);
+      const view = toTemplateView(current);
+      let spec = current.spec as unknown as Prisma.InputJsonValue;
+      if (patch.spec) {
+        const { provider } = await deps.providers.resolve(current.accountId);
+        await checkAgainstCatalog(current.accountId, provider, patch.spec);
+        spec = stored(patch.spec, patch.namePrefix ?? view.namePrefix);
+      } else if (patch.namePrefix) {
+        spec = { ...(current.spec as object), namePrefix: patch.namePrefix } as Prisma.InputJsonValue;
+      }
+      try {
+        return toTemplateView(
+          await prisma.template.update({ where: { id }, data: { name: patch.name, spec }, include }),
+        );
+      } catch (err) {
+        if (isUniqueViolation(err))
+          throw conflict(`a template named "${patch.name}" exists already`, { field: 'name' });
+        throw err;
+      }
+    },
+
+    async remove(id: string) {
+      const row = await load(id);
+      if (row.activeTaskId) throw conflict('a scaling task is running on this template', { taskId: row.activeTaskId });
+      const live = await prisma.instance.count({ where: { templateId: id, deletedAt: null } });
+      if (live > 0)
+        throw conflict(`the template's group still has ${live} machine(s); shrink it to zero first`, {
+          instances: live,
+        });
+      // Its finished tasks go with it: they describe a group that no longer exists.
+      await prisma.$transaction([
+        prisma.task.deleteMany({ where: { templateId: id } }),
+        prisma.template.delete({ where: { id } }),
+      ]);
+    },
+  };
+}
+
+export type TemplateService = ReturnType<typeof createTemplateService>;

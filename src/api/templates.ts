@@ -1,0 +1,85 @@
+/** /v1/templates: saved machine specs, each also the group that expand and shrink act on. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { CreateTemplate, Template, UpdateTemplate } from '../domain/template.ts';
+import { PageQuery, pageOf } from './pagination.ts';
+import type { TemplateService } from './template-service.ts';
+
+const IdParams = z.object({ id: z.uuid() });
+
+export const templateRoutes: FastifyPluginAsyncZod<{ templates: TemplateService }> = async (app, { templates }) => {
+  const tags = ['templates'];
+
+  app.post(
+    '/v1/templates',
+    {
+      config: { scope: 'write', idempotent: true },
+      schema: {
+        tags,
+        summary: "Save a machine spec (checked against the account's catalog)",
+        body: CreateTemplate,
+        response: { 201: Template },
+      },
+    },
+    async (req, reply) => {
+      const template = await templates.create(req.body);
+      reply.code(201).header('location', `/v1/templates/${template.id}`);
+      return template;
+    },
+  );
+
+  app.get(
+    '/v1/templates',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags,
+        summary: 'List templates',
+        querystring: PageQuery.extend({ account: z.uuid().optional() }),
+        response: { 200: pageOf(Template) },
+      },
+    },
+    async (req) => templates.list(req.query.limit, req.query.cursor, req.query.account),
+  );
+
+  app.get(
+    '/v1/templates/:id',
+    {
+      config: { scope: 'read' },
+      schema: { tags, summary: 'Get a template', params: IdParams, response: { 200: Template } },
+    },
+    async (req) => templates.get(req.params.id),
+  );
+
+  app.patch(
+    '/v1/templates/:id',
+    {
+      config: { scope: 'write' },
+      schema: {
+        tags,
+        summary: 'Change a template',
+        params: IdParams,
+        body: UpdateTemplate,
+        response: { 200: Template },
+      },
+    },
+    async (req) => templates.update(req.params.id, req.body),
+  );
+
+  app.delete(
+    '/v1/templates/:id',
+    {
+      config: { scope: 'write' },
+      schema: {
+        tags,
+        summary: 'Delete a template whose group is empty and idle',
+        params: IdParams,
+        response: { 204: z.null() },
+      },
+    },
+    async (req, reply) => {
+      await templates.remove(req.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,82 @@
+/**
+ * Accounts at rest: credentials sealed with AES-256-GCM on the way in,
+ * opened only to build an adapter, never part of a view.
+ */
+import type { Account as AccountRow, Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import type { Account } from '../domain/account.ts';
+import { ProviderKind } from '../domain/providers.ts';
+import { openJson, sealJson, type SecretBox } from './secret-box.ts';
+
+export interface AccountWithSecrets {
+  id: string;
+  provider: ProviderKind;
+  endpoint: string;
+  credentials: unknown;
+  options: unknown;
+  version: string;
+}
+
+export function toAccountView(row: AccountRow): Account {
+  return {
+    id: row.id,
+    name: row.name,
+    provider: ProviderKind.parse(row.provider),
+    endpoint: row.endpoint,
+    options: (row.options ?? {}) as Record<string, unknown>,
+    credentialsSet: true,
+    lastSyncedAt: row.lastSyncedAt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function createAccountRepository(prisma: PrismaClient, box: SecretBox) {
+  return {
+    create(input: {
+      name: string;
+      provider: ProviderKind;
+      endpoint: string;
+      credentials: unknown;
+      options: Record<string, unknown>;
+    }) {
+      return prisma.account.create({
+        data: {
+          name: input.name,
+          provider: input.provider,
+          endpoint: input.endpoint,
+          credentialsCipher: sealJson(box, input.credentials),
+          options: input.options as Prisma.InputJsonValue,
+        },
+      });
+    },
+    update(
+      id: string,
+      input: { name?: string; endpoint?: string; credentials?: unknown; options?: Record<string, unknown> },
+    ) {
+      return prisma.account.update({
+        where: { id },
+        data: {
+          name: input.name,
+          endpoint: input.endpoint,
+          credentialsCipher: input.credentials === undefined ? undefined : sealJson(box, input.credentials),
+          options: input.options as Prisma.InputJsonValue | undefined,
+        },
+      });
+    },
+    find: (id: string) => prisma.account.findUnique({ where: { id } }),
+    /** The decrypted account an adapter needs. Callers must not log or return it. */
+    withSecrets(row: AccountRow): AccountWithSecrets {
+      return {
+        id: row.id,
+        provider: ProviderKind.parse(row.provider),
+        endpoint: row.endpoint,
+        credentials: openJson(box, row.credentialsCipher),
+        options: row.options,
+        version: row.updatedAt.toISOString(),
+      };
+    },
+    openCredentials: (row: AccountRow) => openJson(box, row.credentialsCipher),
+  };
+}
+
+export type AccountRepository = ReturnType<typeof createAccountRepository>;

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { ProviderKind } from './providers.ts';
+
+export const AccountName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/,
+    'letters, digits, space, dot, dash, underscore; starting with a letter or digit',
+  );
+
+const Endpoint = z
+  .url({ protocol: /^https?$/ })
+  .max(2048)
+  .describe("The platform's base URL, e.g. http://cloudos.example:11000");
+
+/** An account as the API shows it: credentials are write-only and never appear. */
+export const Account = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  provider: ProviderKind,
+  endpoint: z.string(),
+  options: z.record(z.string(), z.unknown()),
+  credentialsSet: z.literal(true).describe('Credentials are stored encrypted and never returned'),
+  lastSyncedAt: z.date().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type Account = z.infer<typeof Account>;
+
+export const CreateAccount = z.object({
+  name: AccountName,
+  provider: ProviderKind,
+  endpoint: Endpoint,
+  credentials: z.record(z.string(), z.unknown()).describe('Shape depends on the provider; see GET /v1/providers'),
+  options: z.record(z.string(), z.unknown()).default({}),
+});
+export type CreateAccount = z.infer<typeof CreateAccount>;
+
+export const UpdateAccount = z
+  .object({
+    name: AccountName,
+    endpoint: Endpoint,
+    credentials: z.record(z.string(), z.unknown()),
+    options: z.record(z.string(), z.unknown()),
+  })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'give at least one field to change');
+export type UpdateAccount = z.infer<typeof UpdateAccount>;

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { MachineSpec } from './machine-spec.ts';
+import { ProviderKind } from './providers.ts';
+
+/** Names of machines made from a template start with this: lowercase, hostname-safe, short enough for any platform. */
+export const NamePrefix = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,19}$/, 'a lowercase letter, then up to 19 lowercase letters, digits or dashes');
+
+/** The spec as returned: the login password is write-only. */
+export const TemplateSpecView = MachineSpec.omit({ login: true }).extend({
+  login: z.object({ keyName: z.string().optional(), passwordSet: z.boolean() }),
+});
+export type TemplateSpecView = z.infer<typeof TemplateSpecView>;
+
+export const Template = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  accountId: z.uuid(),
+  provider: ProviderKind,
+  namePrefix: NamePrefix,
+  spec: TemplateSpecView,
+  activeTaskId: z.uuid().nullable().describe('The expand/shrink task running on this group, if any'),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type Template = z.infer<typeof Template>;
+
+export const TemplateName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/,
+    'letters, digits, space, dot, dash, underscore; starting with a letter or digit',
+  );
+
+export const CreateTemplate = z.object({
+  name: TemplateName,
+  accountId: z.uuid(),
+  namePrefix: NamePrefix.optional().describe('Defaults to a slug of the name'),
+  spec: MachineSpec,
+});
+export type CreateTemplate = z.infer<typeof CreateTemplate>;
+
+export const UpdateTemplate = z
+  .object({ name: TemplateName, namePrefix: NamePrefix, spec: MachineSpec })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'give at least one field to change');
+export type UpdateTemplate = z.infer<typeof UpdateTemplate>;

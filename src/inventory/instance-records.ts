@@ -1,0 +1,126 @@
+/**
+ * The gateway's record of every machine it has seen, upserted by
+ * (account, platform id). Lists are served from here, so filtering and
+ * paging cost the same whatever the platform; syncs and single reads keep
+ * it current. One statement writes a whole page of machines.
+ */
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { Instance, ProviderInstance } from '../domain/instance.ts';
+import { InstanceStatus } from '../domain/instance.ts';
+import { ProviderKind } from '../domain/providers.ts';
+
+export interface InstanceRow {
+  id: string;
+  accountId: string;
+  providerId: string;
+  templateId: string | null;
+  taskId: string | null;
+  name: string | null;
+  status: string;
+  statusRaw: string;
+  region: string | null;
+  zone: string | null;
+  instanceType: string | null;
+  image: string | null;
+  privateIps: string[];
+  publicIps: string[];
+  tags: unknown;
+  providerData: unknown;
+  launchedAt: Date | null;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  deletedAt: Date | null;
+}
+
+export function toInstanceView(row: InstanceRow, provider: string): Instance {
+  return {
+    id: row.id,
+    accountId: row.accountId,
+    provider: ProviderKind.parse(provider),
+    providerId: row.providerId,
+    templateId: row.templateId,
+    taskId: row.taskId,
+    name: row.name,
+    status: InstanceStatus.parse(row.status),
+    statusRaw: row.statusRaw,
+    region: row.region,
+    zone: row.zone,
+    instanceType: row.instanceType,
+    image: row.image,
+    privateIps: row.privateIps,
+    publicIps: row.publicIps,
+    tags: (row.tags ?? {}) as Record<string, string>,
+    providerData: (row.providerData ?? {}) as Record<string, unknown>,
+    launchedAt: row.launchedAt,
+    firstSeenAt: row.firstSeenAt,
+    lastSeenAt: row.lastSeenAt,
+    deletedAt: row.deletedAt,
+  };
+}
+
+export interface Ownership {
+  templateId?: string | null;
+  taskId?: string | null;
+}
+
+export function createInstanceRecords(prisma: PrismaClient) {
+  return {
+    /**
+     * Records what a platform reported. Ownership (template, task) is set
+     * once and never overwritten by a later plain sync.
+     */
+    async upsert(accountId: string, seen: ProviderInstance[], owner: Ownership = {}): Promise<InstanceRow[]> {
+      if (seen.length === 0) return [];
+      const payload = JSON.stringify(seen.map((i) => ({ ...i, launchedAt: i.launchedAt?.toISOString() ?? null })));
+      return prisma.$queryRaw<InstanceRow[]>`
+        INSERT INTO "Instance" AS cur ("id","accountId","providerId","templateId","taskId","name","status","statusRaw",
+          "region","zone","instanceType","image","privateIps","publicIps","tags","providerData","launchedAt",
+          "firstSeenAt","lastSeenAt","deletedAt")
+        SELECT gen_random_uuid(), ${accountId}::uuid, r."providerId", ${owner.templateId ?? null}::uuid, ${owner.taskId ?? null}::uuid,
+          r."name", r."status"::"InstanceStatus", r."statusRaw", r."region", r."zone", r."instanceType", r."image",
+          ARRAY(SELECT jsonb_array_elements_text(r."privateIps")), ARRAY(SELECT jsonb_array_elements_text(r."publicIps")),
+          r."tags", r."providerData", r."launchedAt", now(), now(), CASE WHEN r."status" = 'deleted' THEN now() END
+        FROM jsonb_to_recordset(${payload}::jsonb) AS r("providerId" text, "name" text, "status" text, "statusRaw" text,
+          "region" text, "zone" text, "instanceType" text, "image" text, "privateIps" jsonb, "publicIps" jsonb,
+          "tags" jsonb, "providerData" jsonb, "launchedAt" timestamptz)
+        ON CONFLICT ("accountId","providerId") DO UPDATE SET
+          "name" = EXCLUDED."name", "status" = EXCLUDED."status", "statusRaw" = EXCLUDED."statusRaw",
+          "region" = EXCLUDED."region", "zone" = EXCLUDED."zone", "instanceType" = EXCLUDED."instanceType",
+          "image" = EXCLUDED."image", "privateIps" = EXCLUDED."privateIps", "publicIps" = EXCLUDED."publicIps",
+          "tags" = EXCLUDED."tags", "providerData" = EXCLUDED."providerData",
+          "launchedAt" = COALESCE(EXCLUDED."launchedAt", cur."launchedAt"),
+          "templateId" = COALESCE(cur."templateId", EXCLUDED."templateId"),
+          "taskId" = COALESCE(cur."taskId", EXCLUDED."taskId"),
+          "lastSeenAt" = now(),
+          "deletedAt" = CASE WHEN EXCLUDED."status" = 'deleted' THEN COALESCE(cur."deletedAt", now()) ELSE NULL END
+        RETURNING *`;
+    },
+
+    /** Marks one machine gone (the platform answered "no such machine"). */
+    async markDeleted(id: string): Promise<InstanceRow> {
+      return prisma.instance.update({
+        where: { id },
+        data: { status: 'deleted', deletedAt: new Date(), lastSeenAt: new Date() },
+      });
+    },
+
+    /**
+     * After a full sync: machines not seen since it started are gone —
+     * except ones first seen so recently that the platform's list may
+     * still lag behind their create, and placeholders awaiting a job.
+     */
+    async markUnseenDeleted(accountId: string, syncStartedAt: Date, listLagMs: number): Promise<number> {
+      const lagCutoff = new Date(syncStartedAt.getTime() - listLagMs);
+      return prisma.$executeRaw`
+        UPDATE "Instance" SET "status" = 'deleted', "deletedAt" = now()
+        WHERE "accountId" = ${accountId}::uuid AND "deletedAt" IS NULL
+          AND "lastSeenAt" < ${syncStartedAt} AND "firstSeenAt" < ${lagCutoff}
+          AND "providerId" NOT LIKE 'job:%'`;
+    },
+
+    find: (id: string) =>
+      prisma.instance.findUnique({ where: { id }, include: { account: { select: { provider: true } } } }),
+  };
+}
+
+export type InstanceRecords = ReturnType<typeof createInstanceRecords>;

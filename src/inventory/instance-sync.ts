@@ -1,0 +1,73 @@
+/**
+ * Keeps the instance records current by reading the platform's own list.
+ * Lists are served from Postgres; the first page of a list refreshes the
+ * accounts in scope whose last sync is older than the TTL (or all, on
+ * ?refresh=true). Concurrent requests for one account share one sync.
+ */
+import type { Account as AccountRow, PrismaClient } from '../generated/prisma/client.ts';
+import type { Logger } from '../logger.ts';
+import type { AccountProviders } from './account-providers.ts';
+import type { InstanceRecords } from './instance-records.ts';
+
+/** A safety stop for a platform whose paging never ends (a defect we have seen in such APIs). */
+const MAX_PAGES = 10_000;
+const PAGE_SIZE = 500;
+
+export interface SyncFailure {
+  accountId: string;
+  error: unknown;
+}
+
+export function createInstanceSync(deps: {
+  prisma: PrismaClient;
+  records: InstanceRecords;
+  providers: AccountProviders;
+  ttlMs: number;
+  logger: Logger;
+}) {
+  const inflight = new Map<string, Promise<void>>();
+
+  async function run(row: AccountRow): Promise<void> {
+    const provider = deps.providers.forRow(row);
+    if (!provider.supports('instances.list')) return;
+    // The database's clock, not ours: lastSeenAt is written with now().
+    const [{ now: startedAt }] = await deps.prisma.$queryRaw<[{ now: Date }]>`SELECT now() AS now`;
+    let pageToken: string | undefined;
+    for (let pages = 0; pages < MAX_PAGES; pages++) {
+      const page = await provider.listInstances({ pageToken, pageSize: PAGE_SIZE });
+      await deps.records.upsert(row.id, page.items);
+      if (!page.nextPageToken) {
+        const gone = await deps.records.markUnseenDeleted(row.id, startedAt, provider.definition.listLagMs);
+        await deps.prisma.account.update({ where: { id: row.id }, data: { lastSyncedAt: startedAt } });
+        if (gone) deps.logger.info({ accountId: row.id, gone }, 'machines no longer on the platform');
+        return;
+      }
+      pageToken = page.nextPageToken;
+    }
+    throw new Error(`instance list of account ${row.id} did not end after ${MAX_PAGES} pages`);
+  }
+
+  function syncAccount(row: AccountRow): Promise<void> {
+    let p = inflight.get(row.id);
+    if (!p) {
+      p = run(row).finally(() => inflight.delete(row.id));
+      inflight.set(row.id, p);
+    }
+    return p;
+  }
+
+  return {
+    syncAccount,
+    /** Syncs the stale (or, forced, all) accounts; failures are returned, not thrown, so a list can still answer. */
+    async syncStale(rows: AccountRow[], force: boolean): Promise<SyncFailure[]> {
+      const cutoff = Date.now() - deps.ttlMs;
+      const due = rows.filter((r) => force || !r.lastSyncedAt || r.lastSyncedAt.getTime() < cutoff);
+      const results = await Promise.allSettled(due.map((r) => syncAccount(r)));
+      return results.flatMap((r, i) =>
+        r.status === 'rejected' ? [{ accountId: due[i]!.id, error: r.reason as unknown }] : [],
+      );
+    },
+  };
+}
+
+export type InstanceSync = ReturnType<typeof createInstanceSync>;

@@ -1,0 +1,120 @@
+/**
+ * Provider kind → its definition, and the guard every caller goes through.
+ * api/ and tasks/ reach platforms only through here: `pool.get(account)`
+ * returns a Provider whose every operation exists, and answers an
+ * undeclared one with UnsupportedOperationError before any platform call.
+ *
+ * Adding a platform = one folder under providers/ plus one line in DEFINITIONS.
+ */
+import type { Registry } from 'prom-client';
+import type { ProviderInfo, ProviderKind, Capability } from '../domain/providers.ts';
+import type { Logger } from '../logger.ts';
+import { METHOD_OF, UnsupportedOperationError, type ProviderAdapter, type ProviderDefinition } from './contract.ts';
+import { createHttpClient } from './http.ts';
+import { h3cCloudos } from './h3c-cloudos/index.ts';
+
+const DEFINITIONS: readonly ProviderDefinition<never, never>[] = [h3cCloudos as ProviderDefinition<never, never>];
+
+const BY_KIND = new Map<ProviderKind, ProviderDefinition<unknown>>(
+  DEFINITIONS.map((d) => [d.kind, d as unknown as ProviderDefinition<unknown>]),
+);
+
+export function providerInfos(): ProviderInfo[] {
+  return [...BY_KIND.values()].map((d) => ({
+    kind: d.kind,
+    title: d.title,
+    capabilities: [...d.capabilities],
+    listLagMs: d.listLagMs,
+  }));
+}
+
+export function definitionOf(kind: ProviderKind): ProviderDefinition<unknown> | undefined {
+  return BY_KIND.get(kind);
+}
+
+type Operations = Required<Omit<ProviderAdapter, 'kind' | 'capabilities'>>;
+
+/** An adapter behind the capability guard: every method exists; unsupported ones throw 501-class errors. */
+export type Provider = Operations & {
+  readonly kind: ProviderKind;
+  readonly definition: ProviderDefinition<unknown>;
+  supports(capability: Capability): boolean;
+};
+
+export function guard(adapter: ProviderAdapter, definition: ProviderDefinition<unknown>): Provider {
+  const declared = new Set(definition.capabilities);
+  const supports = (c: Capability) =>
+    declared.has(c) && adapter.capabilities.has(c) && adapter[METHOD_OF[c]] !== undefined;
+  const guarded: Record<string, unknown> = { kind: adapter.kind, definition, supports };
+  for (const [capability, method] of Object.entries(METHOD_OF) as [Capability, keyof Operations][]) {
+    guarded[method] = (...args: unknown[]) => {
+      if (!supports(capability)) return Promise.reject(new UnsupportedOperationError(adapter.kind, capability));
+      return (adapter[method] as (...a: unknown[]) => Promise<unknown>).apply(adapter, args);
+    };
+  }
+  return guarded as Provider;
+}
+
+/** What the pool needs to know of an account; credentials already decrypted. */
+export interface AccountRecord {
+  id: string;
+  provider: ProviderKind;
+  endpoint: string;
+  credentials: unknown;
+  options: unknown;
+  /** Changes whenever the account is edited, so a cached adapter is rebuilt. */
+  version: string;
+}
+
+export class UnknownProviderError extends Error {
+  constructor(readonly provider: string) {
+    super(`no adapter is registered for provider ${provider}`);
+    this.name = 'UnknownProviderError';
+  }
+}
+
+/**
+ * Adapters per account, built once and reused, so each account keeps one
+ * pooled HTTP client (and one login token) across requests.
+ */
+export function createProviderPool(deps: { logger: Logger; metrics?: Registry }) {
+  const cache = new Map<string, { version: string; provider: Provider; close: () => Promise<void> }>();
+
+  return {
+    get(account: AccountRecord): Provider {
+      const hit = cache.get(account.id);
+      if (hit && hit.version === account.version) return hit.provider;
+      if (hit) void hit.close();
+      const definition = definitionOf(account.provider);
+      if (!definition) throw new UnknownProviderError(account.provider);
+      const credentials = definition.credentials.parse(account.credentials);
+      const options = definition.options.parse(account.options ?? {});
+      const logger = deps.logger.child({ provider: account.provider, accountId: account.id });
+      const http = createHttpClient({
+        provider: account.provider,
+        baseUrl: account.endpoint,
+        logger,
+        metrics: deps.metrics,
+        timeoutMs: options.timeoutMs ?? definition.defaultTimeoutMs,
+      });
+      const adapter = definition.create(
+        { id: account.id, endpoint: account.endpoint, credentials, options },
+        { http, logger },
+      );
+      const provider = guard(adapter, definition);
+      cache.set(account.id, { version: account.version, provider, close: () => http.close() });
+      return provider;
+    },
+    forget(accountId: string) {
+      const hit = cache.get(accountId);
+      cache.delete(accountId);
+      return hit?.close();
+    },
+    async close() {
+      await Promise.all([...cache.values()].map((h) => h.close()));
+      cache.clear();
+    },
+  };
+}
+
+export type ProviderPool = ReturnType<typeof createProviderPool>;

@@ -1,0 +1,151 @@
+/**
+ * Idempotency-Key on creating POSTs (IETF httpapi-idempotency-key draft).
+ * The first request with a key claims it in Postgres (a unique row per API
+ * key and idempotency key) before its handler runs; its answer is stored
+ * when it is sent. Then:
+ *   same key, same request  → the stored answer again (header Idempotent-Replayed: true)
+ *   same key, other request → 422
+ *   same key while the first is still running → 409
+ * A 5xx answer releases the key, so a client may retry. A claim whose
+ * process died is taken over after IN_FLIGHT_STALE_MS.
+ */
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import { ApiError } from '../domain/errors.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route creates something and honours Idempotency-Key. */
+    idempotent?: boolean;
+  }
+  interface FastifyRequest {
+    idempotencyRecordId: string | null;
+  }
+}
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+const RETAIN_MS = 24 * 3_600_000;
+const IN_FLIGHT_STALE_MS = 5 * 60_000;
+/** Response headers worth replaying; others (dates, request ids) belong to the new exchange. */
+const REPLAYED_HEADERS = ['content-type', 'location', 'retry-after'];
+
+function fingerprint(req: FastifyRequest): string {
+  return createHash('sha256')
+    .update(req.method)
+    .update('\n')
+    .update(req.url)
+    .update('\n')
+    .update(JSON.stringify(req.body ?? null))
+    .digest('hex');
+}
+
+async function replay(
+  reply: FastifyReply,
+  record: { responseStatus: number | null; responseHeaders: unknown; responseBody: unknown },
+) {
+  const headers = (record.responseHeaders ?? {}) as Record<string, string>;
+  reply.code(record.responseStatus ?? 200).headers({ ...headers, 'idempotent-replayed': 'true' });
+  // Stored as the exact text sent the first time, so the replay is byte-identical.
+  return reply.send(
+    typeof record.responseBody === 'string' ? record.responseBody : JSON.stringify(record.responseBody),
+  );
+}
+
+export const idempotencyPlugin = fp<{ prisma: PrismaClient }>(
+  async (app: FastifyInstance, { prisma }) => {
+    app.decorateRequest('idempotencyRecordId', null);
+
+    app.addHook('preHandler', async (req, reply) => {
+      if (!req.routeOptions.config.idempotent) return;
+      const header = req.headers['idempotency-key'];
+      if (header === undefined) return;
+      const key = Array.isArray(header) ? header[0] : header;
+      if (!key || !KEY_PATTERN.test(key)) {
+        throw new ApiError('validation-failed', 'Idempotency-Key must be 1–255 visible ASCII characters', {
+          errors: [{ in: 'header', pointer: '/idempotency-key', detail: 'invalid' }],
+        });
+      }
+      const apiKeyId = req.principal?.keyId;
+      if (!apiKeyId) return;
+      const requestHash = fingerprint(req);
+      const claim = {
+        apiKeyId,
+        key,
+        method: req.method,
+        path: req.url,
+        requestHash,
+        expiresAt: new Date(Date.now() + RETAIN_MS),
+      };
+
+      try {
+        const created = await prisma.idempotencyRecord.create({ data: claim });
+        req.idempotencyRecordId = created.id;
+        return;
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+      }
+      const existing = await prisma.idempotencyRecord.findUnique({ where: { apiKeyId_key: { apiKeyId, key } } });
+      if (!existing) throw new ApiError('idempotency-key-in-use', 'the Idempotency-Key is being released; retry');
+      const expired = existing.expiresAt.getTime() < Date.now();
+      if (!expired && existing.requestHash !== requestHash) {
+        throw new ApiError('idempotency-key-reused', 'this Idempotency-Key was already used with a different request');
+      }
+      if (!expired && existing.state === 'completed') return replay(reply, existing);
+      // In flight: take it over only when its owner is clearly gone (or the record expired).
+      const abandoned = Date.now() - existing.createdAt.getTime() > IN_FLIGHT_STALE_MS;
+      if (!expired && !abandoned) {
+        throw new ApiError(
+          'idempotency-key-in-use',
+          'a request with this Idempotency-Key is still being processed; retry later',
+          {},
+          {
+            headers: { 'retry-after': '1' },
+          },
+        );
+      }
+      const taken = await prisma.idempotencyRecord.updateMany({
+        where: { id: existing.id, createdAt: existing.createdAt },
+        data: { ...claim, state: 'in_flight', createdAt: new Date(), responseStatus: null, responseBody: undefined },
+      });
+      if (taken.count !== 1)
+        throw new ApiError(
+          'idempotency-key-in-use',
+          'a request with this Idempotency-Key is still being processed; retry later',
+        );
+      req.idempotencyRecordId = existing.id;
+    });
+
+    app.addHook('onSend', async (req, reply, payload) => {
+      const id = req.idempotencyRecordId;
+      if (!id) return payload;
+      req.idempotencyRecordId = null;
+      if (reply.statusCode >= 500) {
+        await prisma.idempotencyRecord.delete({ where: { id } }).catch(() => undefined);
+        return payload;
+      }
+      const headers: Record<string, string> = {};
+      for (const name of REPLAYED_HEADERS) {
+        const v = reply.getHeader(name);
+        if (v !== undefined) headers[name] = String(v);
+      }
+      await prisma.idempotencyRecord.update({
+        where: { id },
+        data: {
+          state: 'completed',
+          responseStatus: reply.statusCode,
+          responseHeaders: headers,
+          responseBody: (typeof payload === 'string'
+            ? payload
+            : payload === null
+              ? ''
+              : String(payload)) as Prisma.InputJsonValue,
+        },
+      });
+      return payload;
+    });
+  },
+  { name: 'idempotency', dependencies: ['auth'] },
+);

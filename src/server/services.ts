@@ -1,0 +1,51 @@
+/**
+ * The composition root of the API's services: each built once from the
+ * process's connections and settings, then handed to the routes.
+ */
+import type { Registry } from 'prom-client';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { Logger } from '../logger.ts';
+import { createAccountService } from '../api/account-service.ts';
+import { createInstanceService } from '../api/instance-service.ts';
+import { createTemplateService } from '../api/template-service.ts';
+import { createAccountRepository } from '../db/accounts.ts';
+import { createApiKeyRepository } from '../db/api-keys.ts';
+import { createSecretBox } from '../db/secret-box.ts';
+import { createAccountProviders } from '../inventory/account-providers.ts';
+import { createCatalogCache } from '../inventory/catalog-cache.ts';
+import { createInstanceRecords } from '../inventory/instance-records.ts';
+import { createInstanceSync } from '../inventory/instance-sync.ts';
+import { createProviderPool } from '../providers/registry.ts';
+
+export interface ServiceSettings {
+  prisma: PrismaClient;
+  logger: Logger;
+  metrics: Registry;
+  secretKey: Buffer;
+  inventoryTtlMs: number;
+  catalogTtlMs: number;
+}
+
+export function createServices(s: ServiceSettings) {
+  const box = createSecretBox(s.secretKey);
+  const pool = createProviderPool({ logger: s.logger, metrics: s.metrics });
+  const accountsRepo = createAccountRepository(s.prisma, box);
+  const providers = createAccountProviders({ prisma: s.prisma, accounts: accountsRepo, pool });
+  const catalog = createCatalogCache(s.catalogTtlMs);
+  const records = createInstanceRecords(s.prisma);
+  const sync = createInstanceSync({ prisma: s.prisma, records, providers, ttlMs: s.inventoryTtlMs, logger: s.logger });
+  return {
+    box,
+    pool,
+    providers,
+    records,
+    sync,
+    apiKeys: createApiKeyRepository(s.prisma),
+    accounts: createAccountService({ prisma: s.prisma, accounts: accountsRepo, providers, pool, catalog }),
+    templates: createTemplateService({ prisma: s.prisma, providers, catalog, box }),
+    instances: createInstanceService({ prisma: s.prisma, providers, records, sync, box }),
+    close: () => pool.close(),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
