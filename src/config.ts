@@ -57,6 +57,18 @@ export const EnvSchema = z.object({
   CLOUDPLANE_INVENTORY_TTL_SECONDS: z.coerce.number().min(0).default(15),
   /** Catalogs (zones, instance types, images) are cached this long per process. */
   CLOUDPLANE_CATALOG_TTL_SECONDS: z.coerce.number().min(0).default(60),
+  /** Largest count one expand or shrink may ask for. */
+  CLOUDPLANE_TASK_MAX_COUNT: positiveInt.default(1000),
+  /** A running task that has not finished this long after it started fails with a clear reason. */
+  CLOUDPLANE_TASK_DEADLINE_SECONDS: positiveInt.default(3600),
+  /** How often a running task reads its machines' state from the platform. */
+  CLOUDPLANE_TASK_POLL_MS: positiveInt.default(1000),
+  /** Platform calls in flight per account, across every worker (account option `concurrency` overrides). */
+  CLOUDPLANE_ACCOUNT_CONCURRENCY: positiveInt.default(20),
+  /** Platform calls started per second per account, across every worker (account option `ratePerSecond` overrides). */
+  CLOUDPLANE_ACCOUNT_RATE_PER_SECOND: positiveInt.default(50),
+  /** A worker that stops renewing its job lock this long is presumed dead; another worker resumes the task. */
+  CLOUDPLANE_JOB_LOCK_SECONDS: positiveInt.default(30),
   /** Role `all` starts the platform simulators on these ports and registers demo accounts. */
   CLOUDPLANE_SIM_HOST: z.string().min(1).default('127.0.0.1'),
   CLOUDPLANE_SIM_BASE_PORT: port.default(18100),
@@ -80,6 +92,14 @@ export interface Config {
   shutdownGraceMs: number;
   workerConcurrency: number;
   inventoryTtlMs: number;
+  tasks: {
+    maxCount: number;
+    deadlineMs: number;
+    pollMs: number;
+    accountConcurrency: number;
+    accountRatePerSecond: number;
+    jobLockMs: number;
+  };
   catalogTtlMs: number;
   sim: { host: string; basePort: number };
 }
@@ -123,6 +143,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: e.CLOUDPLANE_SHUTDOWN_GRACE_SECONDS * 1000,
     workerConcurrency: e.CLOUDPLANE_WORKER_CONCURRENCY,
     inventoryTtlMs: e.CLOUDPLANE_INVENTORY_TTL_SECONDS * 1000,
+    tasks: {
+      maxCount: e.CLOUDPLANE_TASK_MAX_COUNT,
+      deadlineMs: e.CLOUDPLANE_TASK_DEADLINE_SECONDS * 1000,
+      pollMs: e.CLOUDPLANE_TASK_POLL_MS,
+      accountConcurrency: e.CLOUDPLANE_ACCOUNT_CONCURRENCY,
+      accountRatePerSecond: e.CLOUDPLANE_ACCOUNT_RATE_PER_SECOND,
+      jobLockMs: e.CLOUDPLANE_JOB_LOCK_SECONDS * 1000,
+    },
     catalogTtlMs: e.CLOUDPLANE_CATALOG_TTL_SECONDS * 1000,
     sim: { host: e.CLOUDPLANE_SIM_HOST, basePort: e.CLOUDPLANE_SIM_BASE_PORT },
   };

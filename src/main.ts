@@ -1,8 +1,8 @@
 /**
  * The one entry point: `cloudplane api|worker|sim|all` (default all).
  * Starts the role, then shuts it down gracefully on SIGTERM/SIGINT: stop
- * taking work, finish what is in flight, close connections, exit. A second
- * signal or the grace period running out forces the exit.
+ * taking work, finish or hand back what is in flight, close connections,
+ * exit. A second signal or the grace period running out forces the exit.
  */
 import closeWithGrace from 'close-with-grace';
 import { z } from 'zod';
@@ -11,17 +11,20 @@ import { createLogger, type Logger } from './logger.ts';
 import { createPrisma } from './db/client.ts';
 import { applyMigrations, ensureDatabase } from './db/migrate.ts';
 import { bullConnection, createRedis } from './db/redis.ts';
+import { SIMULATORS } from './providers/simulators.ts';
 import { buildApp } from './server/app.ts';
 import { createMetricsRegistry } from './server/metrics.ts';
-import { createServices } from './server/services.ts';
+import { createServices, type Services } from './server/services.ts';
+import { createQueue } from './tasks/queue.ts';
 import { startWorker } from './tasks/worker.ts';
-import { SIMULATORS } from './providers/simulators.ts';
-import type { Services } from './server/services.ts';
 
 const Role = z.enum(['api', 'worker', 'sim', 'all']);
 type Role = z.infer<typeof Role>;
 
 type Closer = () => Promise<unknown>;
+
+/** Engine settings the worker uses beyond the configuration. */
+const MAX_ATTEMPTS_PER_ITEM = 5;
 
 async function prepareDatabase(config: Config, logger: Logger) {
   if (config.createDatabase && (await ensureDatabase(config.databaseUrl))) logger.info('created database');
@@ -29,6 +32,39 @@ async function prepareDatabase(config: Config, logger: Logger) {
     const applied = await applyMigrations(config.databaseUrl);
     logger.info({ applied }, applied.length ? 'applied migrations' : 'database schema up to date');
   }
+}
+
+/** Connections and services shared by the roles this process runs. Closed last (pushed first). */
+async function connect(config: Config, logger: Logger, closers: Closer[]) {
+  const prisma = createPrisma({ databaseUrl: config.databaseUrl });
+  const redis = createRedis(config.redisUrl, { enableOfflineQueue: true, maxRetriesPerRequest: 3 }, logger);
+  const subscriber = createRedis(config.redisUrl, { enableOfflineQueue: true }, logger);
+  const queue = createQueue({ connection: bullConnection(config.redisUrl), prefix: config.redisPrefix });
+  const metrics = createMetricsRegistry();
+  closers.push(
+    () => prisma.$disconnect(),
+    async () => redis.disconnect(),
+    async () => subscriber.disconnect(),
+    () => queue.close(),
+  );
+  await Promise.all([redis.connect(), subscriber.connect()]).catch((err: Error) =>
+    logger.warn({ err: err.message }, 'redis not reachable yet'),
+  );
+  const services = createServices({
+    prisma,
+    logger,
+    metrics,
+    secretKey: config.secretKey,
+    inventoryTtlMs: config.inventoryTtlMs,
+    catalogTtlMs: config.catalogTtlMs,
+    redis,
+    subscriber,
+    redisPrefix: config.redisPrefix,
+    queue,
+    tasks: { ...config.tasks, maxAttempts: MAX_ATTEMPTS_PER_ITEM },
+  });
+  closers.unshift(() => services.close());
+  return { prisma, redis, metrics, services };
 }
 
 /** Serves each platform simulator on its own port, from CLOUDPLANE_SIM_BASE_PORT up. */
@@ -49,31 +85,18 @@ async function registerDemoAccounts(services: Services, endpoints: Map<string, s
   for (const entry of SIMULATORS) {
     const endpoint = endpoints.get(entry.kind);
     if (!endpoint) continue;
-    const demo = entry.demoAccount(endpoint);
-    const account = await services.accounts.create({ ...demo, provider: entry.kind });
+    const account = await services.accounts.create({ ...entry.demoAccount(endpoint), provider: entry.kind });
     logger.info({ accountId: account.id, provider: entry.kind }, 'registered demo account for the simulator');
   }
 }
 
-async function startApi(config: Config, logger: Logger, closers: Closer[], simulators?: Map<string, string>) {
-  const prisma = createPrisma({ databaseUrl: config.databaseUrl });
-  const redis = createRedis(config.redisUrl, {}, logger);
-  closers.push(
-    () => prisma.$disconnect(),
-    async () => redis.disconnect(),
-  );
-  await redis.connect().catch((err: Error) => logger.warn({ err: err.message }, 'redis not reachable yet'));
-
-  const metrics = createMetricsRegistry();
-  const services = createServices({
-    prisma,
-    logger,
-    metrics,
-    secretKey: config.secretKey,
-    inventoryTtlMs: config.inventoryTtlMs,
-    catalogTtlMs: config.catalogTtlMs,
-  });
-  closers.push(() => services.close());
+async function startApi(
+  config: Config,
+  logger: Logger,
+  closers: Closer[],
+  shared: Awaited<ReturnType<typeof connect>>,
+) {
+  const { prisma, redis, metrics, services } = shared;
   const { generated } = await services.apiKeys.ensureBootstrapAdmin(config.adminApiKey);
   if (generated) {
     // Printed once, outside the log stream, so the key never lands in collected logs.
@@ -82,30 +105,32 @@ async function startApi(config: Config, logger: Logger, closers: Closer[], simul
         'Set it as CLOUDPLANE_ADMIN_API_KEY for scripts, or mint scoped keys with POST /v1/api-keys.\n\n',
     );
   }
-
   const app = await buildApp({
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
     prisma,
     services,
     metrics,
-    readiness: {
-      postgres: () => prisma.$queryRaw`SELECT 1`,
-      redis: () => redis.ping(),
-    },
+    readiness: { postgres: () => prisma.$queryRaw`SELECT 1`, redis: () => redis.ping() },
   });
-  if (simulators) await registerDemoAccounts(services, simulators, logger);
   // Closed first (unshift): stop accepting requests before the pools go.
   closers.unshift(() => app.close());
   await app.listen({ port: config.port, host: config.host });
 }
 
-function startWorkerRole(config: Config, logger: Logger, closers: Closer[]) {
+function startWorkerRole(
+  config: Config,
+  logger: Logger,
+  closers: Closer[],
+  shared: Awaited<ReturnType<typeof connect>>,
+) {
   const running = startWorker({
     connection: bullConnection(config.redisUrl),
     prefix: config.redisPrefix,
     concurrency: config.workerConcurrency,
     logger,
+    lockDurationMs: config.tasks.jobLockMs,
+    engine: shared.services.engine(),
   });
   closers.unshift(() => running.close());
   logger.info({ concurrency: config.workerConcurrency }, 'worker started');
@@ -142,10 +167,15 @@ async function main() {
     }
   });
 
-  if (role !== 'sim') await prepareDatabase(config, logger);
   const simulators = role === 'sim' || role === 'all' ? await startSimulators(config, logger, closers) : undefined;
-  if (role === 'api' || role === 'all') await startApi(config, logger, closers, simulators);
-  if (role === 'worker' || role === 'all') startWorkerRole(config, logger, closers);
+  if (role === 'sim') return;
+  await prepareDatabase(config, logger);
+  const shared = await connect(config, logger, closers);
+  if (role === 'api' || role === 'all') {
+    await startApi(config, logger, closers, shared);
+    if (simulators) await registerDemoAccounts(shared.services, simulators, logger);
+  }
+  if (role === 'worker' || role === 'all') startWorkerRole(config, logger, closers, shared);
 }
 
 main().catch((err: unknown) => {

@@ -15,7 +15,7 @@ import { toInstanceView, type InstanceRecords, type InstanceRow } from '../inven
 import type { InstanceSync } from '../inventory/instance-sync.ts';
 import type { Provider } from '../providers/registry.ts';
 import { keyset, toPage } from './pagination.ts';
-import { openSpec, slugPrefix } from './template-service.ts';
+import { openSpec, slugPrefix } from '../db/template-spec.ts';
 
 export interface InstanceListQuery {
   limit: number;

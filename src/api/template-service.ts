@@ -11,35 +11,12 @@ import { ProviderKind } from '../domain/providers.ts';
 import type { CreateTemplate, Template, UpdateTemplate } from '../domain/template.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { SecretBox } from '../db/secret-box.ts';
+import { sealSpec, slugPrefix, type StoredSpec } from '../db/template-spec.ts';
 import type { Provider } from '../providers/registry.ts';
 import type { AccountProviders } from '../inventory/account-providers.ts';
 import type { CatalogCache } from '../inventory/catalog-cache.ts';
 import { keyset, toPage } from './pagination.ts';
 import { validationFailed } from './validation.ts';
-
-/** How a spec is stored: as given, but the password sealed. */
-type StoredSpec = Omit<MachineSpec, 'login'> & { login: { keyName?: string; passwordCipher?: string } };
-
-export function slugPrefix(name: string): string {
-  const slug = name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  const withLetter = /^[a-z]/.test(slug) ? slug : `t-${slug}`;
-  return withLetter.slice(0, 20).replace(/-+$/, '') || 't';
-}
-
-function seal(spec: MachineSpec, box: SecretBox): StoredSpec {
-  const { password, ...login } = spec.login;
-  return { ...spec, login: password ? { ...login, passwordCipher: box.seal(password) } : login };
-}
-
-/** The spec an adapter needs to create a machine, password opened. */
-export function openSpec(stored: unknown, box: SecretBox): MachineSpec {
-  const s = stored as StoredSpec;
-  const { passwordCipher, ...login } = s.login ?? {};
-  return { ...s, login: passwordCipher ? { ...login, password: box.open(passwordCipher) } : login } as MachineSpec;
-}
 
 export function toTemplateView(row: TemplateRow & { account: { provider: string } }): Template {
   const s = row.spec as StoredSpec;
@@ -113,7 +90,7 @@ export function createTemplateService(deps: {
   }
 
   const stored = (spec: MachineSpec, namePrefix: string) =>
-    ({ ...seal(spec, deps.box), namePrefix }) as unknown as Prisma.InputJsonValue;
+    ({ ...sealSpec(spec, deps.box), namePrefix }) as unknown as Prisma.InputJsonValue;
 
   return {
     load,

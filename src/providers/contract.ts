@@ -67,6 +67,12 @@ export const BaseAccountOptions = z.object({
   statusMap: StatusMap.optional(),
   /** Per-call timeout towards the platform. */
   timeoutMs: z.number().int().min(100).max(300_000).optional(),
+  /** Platform calls in flight for this account across all workers (overrides CLOUDPLANE_ACCOUNT_CONCURRENCY). */
+  concurrency: z.number().int().min(1).max(1000).optional(),
+  /** Platform calls started per second for this account (overrides CLOUDPLANE_ACCOUNT_RATE_PER_SECOND). */
+  ratePerSecond: z.number().int().min(1).max(10_000).optional(),
+  /** How long a new machine may take to appear in the platform's lists, if it differs from the adapter's default. */
+  listLagMs: z.number().int().min(0).max(600_000).optional(),
 });
 export type BaseAccountOptions = z.infer<typeof BaseAccountOptions>;
 
@@ -126,6 +132,8 @@ export interface ListInstancesQuery {
   pageSize?: number;
   /** Only machines with exactly this name (filtered locally when the platform cannot). */
   name?: string;
+  /** Only machines whose name starts with this (filtered locally when the platform cannot). */
+  namePrefix?: string;
 }
 
 /** What a create returned: the machine's id, a platform job id to follow, or both. */

@@ -15,6 +15,7 @@ import { instanceRoutes } from '../api/instances.ts';
 import { networkRoutes } from '../api/networks.ts';
 import { providerRoutes } from '../api/providers.ts';
 import { templateRoutes } from '../api/templates.ts';
+import { taskRoutes } from '../api/tasks.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { idempotencyPlugin } from './idempotency.ts';
 import type { Services } from './services.ts';
@@ -78,6 +79,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(templateRoutes, { templates: s.templates });
   await app.register(instanceRoutes, { instances: s.instances });
   await app.register(networkRoutes, { providers: s.providers });
+  await app.register(taskRoutes, { tasks: s.tasks, waker: s.waker });
 
   return app;
 }

@@ -28,7 +28,8 @@ export function problemBody(
   extensions: Record<string, unknown> = {},
   status: number = PROBLEMS[slug].status,
 ): ProblemBody {
-  return { type: problemType(slug), title: PROBLEMS[slug].title, status, detail, ...extensions };
+  // Extensions never override the standard members.
+  return { ...extensions, type: problemType(slug), title: PROBLEMS[slug].title, status, detail };
 }
 
 export function sendProblem(reply: FastifyReply, body: ProblemBody, headers: Record<string, string> = {}) {

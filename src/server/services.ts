@@ -16,6 +16,12 @@ import { createCatalogCache } from '../inventory/catalog-cache.ts';
 import { createInstanceRecords } from '../inventory/instance-records.ts';
 import { createInstanceSync } from '../inventory/instance-sync.ts';
 import { createProviderPool } from '../providers/registry.ts';
+import type { Redis } from '../db/redis.ts';
+import { createTaskService } from '../api/task-service.ts';
+import { createEventWaker } from '../api/task-event-waker.ts';
+import { createEngineDeps, type EngineSettings } from '../tasks/engine-deps.ts';
+import { createTaskEvents } from '../tasks/events.ts';
+import type { TaskQueue } from '../tasks/queue.ts';
 
 export interface ServiceSettings {
   prisma: PrismaClient;
@@ -24,6 +30,13 @@ export interface ServiceSettings {
   secretKey: Buffer;
   inventoryTtlMs: number;
   catalogTtlMs: number;
+  /** General-purpose client (limits, publishing events). */
+  redis: Redis;
+  /** A connection of its own for SUBSCRIBE (a subscribed connection can do nothing else). */
+  subscriber: Redis;
+  redisPrefix: string;
+  queue: TaskQueue;
+  tasks: EngineSettings & { maxCount: number };
 }
 
 export function createServices(s: ServiceSettings) {
@@ -34,8 +47,26 @@ export function createServices(s: ServiceSettings) {
   const catalog = createCatalogCache(s.catalogTtlMs);
   const records = createInstanceRecords(s.prisma);
   const sync = createInstanceSync({ prisma: s.prisma, records, providers, ttlMs: s.inventoryTtlMs, logger: s.logger });
+  const events = createTaskEvents(s.prisma, s.redis, s.redisPrefix);
   return {
     box,
+    queue: s.queue,
+    tasks: createTaskService({ prisma: s.prisma, queue: s.queue, events, maxCount: s.tasks.maxCount }),
+    waker: createEventWaker(s.subscriber, s.redisPrefix),
+    /** What a worker needs to run scaling tasks. */
+    engine: () =>
+      createEngineDeps({
+        prisma: s.prisma,
+        providers,
+        records,
+        sync,
+        queue: s.queue,
+        box,
+        logger: s.logger,
+        settings: s.tasks,
+        redis: s.redis,
+        redisPrefix: s.redisPrefix,
+      }),
     pool,
     providers,
     records,
@@ -44,7 +75,9 @@ export function createServices(s: ServiceSettings) {
     accounts: createAccountService({ prisma: s.prisma, accounts: accountsRepo, providers, pool, catalog }),
     templates: createTemplateService({ prisma: s.prisma, providers, catalog, box }),
     instances: createInstanceService({ prisma: s.prisma, providers, records, sync, box }),
-    close: () => pool.close(),
+    async close() {
+      await pool.close();
+    },
   };
 }
 

@@ -13,6 +13,8 @@ export const JOB_DATA = {
     message: z.string().max(200).default('ping'),
     delayMs: z.number().int().min(0).max(60_000).default(0),
   }),
+  /** Runs (or resumes) one expand/shrink task; the job id is the task id. */
+  'task.run': z.object({ taskId: z.uuid() }),
 } as const;
 
 export type JobName = keyof typeof JOB_DATA;

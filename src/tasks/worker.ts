@@ -1,47 +1,101 @@
 /**
- * The worker process: BullMQ workers consuming the shared queue. On SIGTERM
- * main.ts calls close(), which stops taking jobs and waits for the running
- * ones; a job cut short by kill -9 is picked up again as a stalled job.
+ * The worker process: BullMQ workers consuming the shared queue, plus the
+ * sweeper that restarts tasks whose job was lost.
+ *
+ * Shutdown (SIGTERM → close()): stop taking jobs; running task jobs notice
+ * the stop signal between rounds and hand their job back to the queue
+ * (another worker resumes it from the item rows); short jobs finish.
+ * A worker killed with -9 stops renewing its job locks; after the lock
+ * expires BullMQ moves the job back to waiting and another worker resumes.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from '../logger.ts';
+import type { EngineDeps } from './engine-deps.ts';
 import { JOB_DATA, QUEUE_NAME, type JobName } from './queue.ts';
+import { runTask, WorkerStopping } from './run-task.ts';
+import { sweep } from './scheduling.ts';
 
 export interface WorkerOptions {
   connection: ConnectionOptions;
   prefix: string;
   concurrency: number;
   logger: Logger;
+  /** How long a job's lock lasts without renewal: the time before a dead worker's task is resumed elsewhere. */
+  lockDurationMs?: number;
+  /** The scaling engine; without it the worker runs only the housekeeping jobs. */
+  engine?: EngineDeps;
+  sweepEveryMs?: number;
 }
 
-type Handler = (job: Job, logger: Logger) => Promise<unknown>;
+type Handler = (job: Job, token: string | undefined) => Promise<unknown>;
 
-const handlers: Record<JobName, Handler> = {
-  async noop(job) {
-    const data = JOB_DATA.noop.parse(job.data);
-    if (data.delayMs > 0) await sleep(data.delayMs);
-    return { echo: data.message, pid: process.pid };
-  },
-};
+export function startWorker(opts: WorkerOptions) {
+  const log = opts.logger.child({ component: 'worker' });
+  const stopping = new AbortController();
+  const lockDuration = opts.lockDurationMs ?? 30_000;
 
-export function startWorker({ connection, prefix, concurrency, logger }: WorkerOptions) {
-  const log = logger.child({ component: 'worker' });
+  const handlers: Record<JobName, Handler> = {
+    async noop(job) {
+      const data = JOB_DATA.noop.parse(job.data);
+      if (data.delayMs > 0) await sleep(data.delayMs);
+      return { echo: data.message, pid: process.pid };
+    },
+    async 'task.run'(job, token) {
+      const { taskId } = JOB_DATA['task.run'].parse(job.data);
+      if (!opts.engine) throw new Error('this worker was started without the scaling engine');
+      try {
+        await runTask(opts.engine, taskId, stopping.signal);
+      } catch (err) {
+        if (!(err instanceof WorkerStopping)) throw err;
+        // Hand the job back at once: another worker (or this one, restarted) resumes from the item rows.
+        await job.moveToDelayed(Date.now() + 10, token);
+        throw new DelayedError();
+      }
+      return { taskId };
+    },
+  };
+
   const worker = new Worker(
     QUEUE_NAME,
-    async (job) => {
+    async (job, token) => {
       const handler = handlers[job.name as JobName];
       if (!handler) throw new Error(`no handler for job ${job.name}`);
-      return handler(job, log.child({ jobId: job.id, job: job.name }));
+      return handler(job, token);
     },
-    { connection, prefix, concurrency, autorun: true },
+    {
+      connection: opts.connection,
+      prefix: opts.prefix,
+      concurrency: opts.concurrency,
+      lockDuration,
+      stalledInterval: Math.max(1_000, Math.round(lockDuration / 2)),
+      // A task survives any number of worker crashes; its deadline, not a stall count, bounds it.
+      maxStalledCount: 1_000,
+      autorun: true,
+    },
   );
   worker.on('failed', (job, err) => log.warn({ jobId: job?.id, job: job?.name, err: err.message }, 'job failed'));
   worker.on('error', (err) => log.error({ err: err.message }, 'worker error'));
+
+  let sweeping: Promise<unknown> | undefined;
+  const sweeper = opts.engine
+    ? setInterval(() => {
+        const engine = opts.engine!;
+        sweeping ??= sweep(engine.prisma, engine.queue, log)
+          .catch((err: Error) => log.warn({ err: err.message }, 'sweep failed'))
+          .finally(() => (sweeping = undefined));
+      }, opts.sweepEveryMs ?? 10_000)
+    : undefined;
+
   return {
     worker,
-    /** Stops taking jobs and waits for running ones to finish. */
-    close: () => worker.close(),
+    /** Stops taking jobs; task jobs are handed back, others finish; then connections close. */
+    async close() {
+      stopping.abort();
+      if (sweeper) clearInterval(sweeper);
+      await worker.close();
+      await sweeping;
+    },
   };
 }
 

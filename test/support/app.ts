@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 /** Builds the real app on an isolated database and Redis prefix, with keys of each scope. */
 import { createPrisma } from '../../src/db/client.ts';
-import { createRedis } from '../../src/db/redis.ts';
+import { bullConnection, createRedis } from '../../src/db/redis.ts';
+import { createQueue } from '../../src/tasks/queue.ts';
 import { createLogger } from '../../src/logger.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { createMetricsRegistry } from '../../src/server/metrics.ts';
@@ -20,6 +21,10 @@ export async function startTestApp(iso: Isolated, options: { redisUrl?: string; 
       )
     : createLogger('silent');
   const metrics = createMetricsRegistry();
+  const general = createRedis(iso.config.redisUrl, { enableOfflineQueue: true });
+  const subscriber = createRedis(iso.config.redisUrl, { enableOfflineQueue: true });
+  await Promise.all([general.connect(), subscriber.connect()]);
+  const queue = createQueue({ connection: bullConnection(iso.config.redisUrl), prefix: iso.config.redisPrefix });
   const services = createServices({
     prisma,
     logger,
@@ -27,6 +32,11 @@ export async function startTestApp(iso: Isolated, options: { redisUrl?: string; 
     secretKey: iso.config.secretKey,
     inventoryTtlMs: iso.config.inventoryTtlMs,
     catalogTtlMs: iso.config.catalogTtlMs,
+    redis: general,
+    subscriber,
+    redisPrefix: iso.config.redisPrefix,
+    queue,
+    tasks: { ...iso.config.tasks, maxAttempts: 5 },
   });
   const apiKeys = services.apiKeys;
   const app = await buildApp({
@@ -51,11 +61,16 @@ export async function startTestApp(iso: Isolated, options: { redisUrl?: string; 
     apiKeys,
     services,
     metrics,
+    queue,
+    logger,
     keys,
     auth,
     async close() {
       await app.close();
       await services.close();
+      await queue.close();
+      general.disconnect();
+      subscriber.disconnect();
       redis.disconnect();
       await prisma.$disconnect();
     },

@@ -23,7 +23,7 @@
  *     is the AZ id (as listZones reports), its name looked up by AZ-4 and cached 5 minutes.
  *     The CAS `zone:host:cvk` form is not produced: the scheduler picks the host.
  * A13 Quota refusals (403/413 "Quota exceeded…") → `quota`; codes are kept verbatim.
- * A14 `name` is a regex filter: listInstances sends `^name$` (escaped) and filters exactly.
+ * A14 `name` is a regex filter: listInstances sends `^name$` / `^prefix` (escaped) and filters exactly.
  * A15 Console: `url` or `URI`, whichever the answer has.
  * A16 Keypair get/delete use `/keypairs/{name}` (operations.ts).
  * A17 Image lists page by `limit` + `marker` from Glance's `next`; all pages are read.
@@ -207,14 +207,23 @@ export function createH3cAdapter(
           query: {
             limit,
             marker: query.pageToken,
-            name: query.name !== undefined ? `^${escapeRegex(query.name)}$` : undefined,
+            name:
+              query.name !== undefined
+                ? `^${escapeRegex(query.name)}$`
+                : query.namePrefix !== undefined
+                  ? `^${escapeRegex(query.namePrefix)}`
+                  : undefined,
           },
         },
         WireServerList,
       );
       // The token follows the wire page, not the filtered one, so no machine is skipped.
       const nextPageToken = nextMarker(body.servers_links, body.servers.at(-1)?.id);
-      const servers = query.name !== undefined ? body.servers.filter((s) => s.name === query.name) : body.servers;
+      const servers = body.servers.filter(
+        (s) =>
+          (query.name === undefined || s.name === query.name) &&
+          (query.namePrefix === undefined || (s.name ?? '').startsWith(query.namePrefix)),
+      );
       return { items: servers.map((s) => toInstance(s, options.statusMap)), nextPageToken };
     },
 

@@ -1,0 +1,307 @@
+/**
+ * Expand and shrink requests become a task and its planned items in one
+ * transaction (template row locked), then a job when the template is free.
+ * Refused requests change nothing. Reads and cancel live here too.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Prisma, PrismaClient, Task as TaskRow } from '../generated/prisma/client.ts';
+import { conflict, notFound, type FieldError } from '../domain/errors.ts';
+import type { Principal } from '../domain/scopes.ts';
+import type { ExpandRequest, ShrinkRequest, Task, TaskKind, TaskStatus } from '../domain/task.ts';
+import { FINAL_TASK_STATUSES } from '../domain/task.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+import { slugPrefix } from '../db/template-spec.ts';
+import { toInstanceView } from '../inventory/instance-records.ts';
+import type { TaskEvents } from '../tasks/events.ts';
+import { markerName } from '../tasks/markers.ts';
+import type { TaskQueue } from '../tasks/queue.ts';
+import { admit, ensureJob, handOver, lockTemplate } from '../tasks/scheduling.ts';
+import { keyset, toPage } from './pagination.ts';
+import { validationFailed } from './validation.ts';
+
+const OPEN: TaskStatus[] = ['queued', 'running', 'cancelling'];
+
+export function toTaskView(row: TaskRow): Task {
+  const params = row.params as { onFailure?: 'keep' | 'rollback'; policy?: 'newest' | 'oldest' };
+  return {
+    id: row.id,
+    kind: row.kind,
+    status: row.status,
+    templateId: row.templateId,
+    accountId: row.accountId,
+    counts: { requested: row.requested, succeeded: row.succeeded, failed: row.failed, inProgress: row.inProgress },
+    onFailure: row.kind === 'expand' ? (params.onFailure ?? 'keep') : null,
+    policy: row.kind === 'shrink' ? (params.policy ?? 'newest') : null,
+    reason: row.reason,
+    requestedBy: row.requestedBy,
+    errorSummary: row.errorSummary,
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    deadlineAt: row.deadlineAt,
+    cancelRequestedAt: row.cancelRequestedAt,
+  };
+}
+
+export interface TaskListQuery {
+  limit: number;
+  cursor?: string;
+  status?: TaskStatus;
+  kind?: TaskKind;
+  template?: string;
+  since?: Date;
+}
+
+export function createTaskService(deps: {
+  prisma: PrismaClient;
+  queue: TaskQueue;
+  events: TaskEvents;
+  maxCount: number;
+}) {
+  const { prisma } = deps;
+
+  async function template(id: string) {
+    const row = await prisma.template.findUnique({ where: { id } });
+    if (!row) throw notFound('template', id);
+    return row;
+  }
+
+  /** Writes the task, its items and its first event, and admits it if the template is free. */
+  async function submit(
+    templateId: string,
+    build: (tx: Prisma.TransactionClient, taskId: string) => Promise<Prisma.TaskUncheckedCreateInput>,
+    items: (taskId: string) => Prisma.TaskItemCreateManyInput[],
+  ): Promise<Task> {
+    for (let tries = 0; ; tries++) {
+      const taskId = randomUUID();
+      try {
+        const admitted = await prisma.$transaction(async (tx) => {
+          await lockTemplate(tx, templateId);
+          const data = await build(tx, taskId);
+          await tx.task.create({ data });
+          const planned = items(taskId);
+          if (planned.length) await tx.taskItem.createMany({ data: planned });
+          await deps.events.append(
+            taskId,
+            [{ type: 'task.queued', data: { kind: data.kind, requested: data.requested } }],
+            tx,
+          );
+          return admit(tx, templateId, taskId);
+        });
+        if (admitted) await ensureJob(deps.queue, taskId);
+        return toTaskView(await prisma.task.findUniqueOrThrow({ where: { id: taskId } }));
+      } catch (err) {
+        // Markers embed 8 hex digits of the task id; on the rare clash, draw another id.
+        if (isUniqueViolation(err) && tries < 3) continue;
+        throw err;
+      }
+    }
+  }
+
+  const tooMany = (pointer: string, detail: string) => validationFailed([{ in: 'body', pointer, detail }]);
+
+  return {
+    async expand(templateId: string, body: ExpandRequest, principal: Principal | null): Promise<Task> {
+      if (body.count > deps.maxCount) throw tooMany('/count', `at most ${deps.maxCount} machines per task`);
+      const tpl = await template(templateId);
+      const prefix = (tpl.spec as { namePrefix?: string }).namePrefix ?? slugPrefix(tpl.name);
+      return submit(
+        templateId,
+        async (_tx, id) => ({
+          id,
+          kind: 'expand',
+          templateId,
+          accountId: tpl.accountId,
+          requested: body.count,
+          inProgress: body.count,
+          params: { onFailure: body.onFailure, count: body.count },
+          reason: body.reason ?? null,
+          requestedBy: principal?.name ?? null,
+        }),
+        (taskId) =>
+          Array.from({ length: body.count }, (_, i) => ({
+            taskId,
+            seq: i + 1,
+            action: 'create' as const,
+            marker: markerName(prefix, taskId, i + 1),
+          })),
+      );
+    },
+
+    async shrink(templateId: string, body: ShrinkRequest, principal: Principal | null): Promise<Task> {
+      const tpl = await template(templateId);
+      const live = await prisma.instance.findMany({
+        where: { templateId, deletedAt: null, status: { notIn: ['deleting', 'deleted'] } },
+        select: { id: true, providerId: true, status: true },
+      });
+      const promised = await prisma.task.aggregate({
+        where: { templateId, kind: 'shrink', status: { in: OPEN } },
+        _sum: { requested: true },
+      });
+      const available = live.length - (promised._sum.requested ?? 0);
+      let victims: { providerId: string }[] = [];
+      if (body.instanceIds) {
+        const byId = new Map(live.map((l) => [l.id, l]));
+        const bad: FieldError[] = body.instanceIds.flatMap((id, i) =>
+          byId.has(id)
+            ? []
+            : [
+                {
+                  in: 'body',
+                  pointer: `/instanceIds/${i}`,
+                  detail: `${id} is not a live machine of this template's group`,
+                },
+              ],
+        );
+        if (bad.length) throw validationFailed(bad);
+        // Broken machines first, then the order given.
+        const chosen = [...new Set(body.instanceIds)].map((id) => byId.get(id)!);
+        victims = [
+          ...chosen.filter((c) => ['error', 'unknown'].includes(c.status)),
+          ...chosen.filter((c) => !['error', 'unknown'].includes(c.status)),
+        ];
+      }
+      const count = body.count ?? victims.length;
+      if (count > deps.maxCount) throw tooMany('/count', `at most ${deps.maxCount} machines per task`);
+      if (count > available) {
+        throw tooMany(
+          body.count !== undefined ? '/count' : '/instanceIds',
+          `the group has ${Math.max(0, available)} machine(s) not already being removed; cannot remove ${count}`,
+        );
+      }
+      return submit(
+        templateId,
+        async (_tx, id) => ({
+          id,
+          kind: 'shrink',
+          templateId,
+          accountId: tpl.accountId,
+          requested: count,
+          inProgress: count,
+          params: { policy: body.policy, ...(body.count !== undefined ? { count: body.count } : {}) },
+          reason: body.reason ?? null,
+          requestedBy: principal?.name ?? null,
+        }),
+        (taskId) =>
+          victims.map((v, i) => ({
+            taskId,
+            seq: i + 1,
+            action: 'delete' as const,
+            marker: `${taskId}:d${i + 1}`,
+            instanceId: v.providerId,
+          })),
+      );
+    },
+
+    async list(q: TaskListQuery) {
+      const page = keyset('createdAt', 'desc', q.cursor);
+      const rows = await prisma.task.findMany({
+        where: {
+          AND: [
+            page.where,
+            {
+              status: q.status,
+              kind: q.kind,
+              templateId: q.template,
+              createdAt: q.since ? { gte: q.since } : undefined,
+            },
+          ],
+        },
+        orderBy: page.orderBy as Prisma.TaskOrderByWithRelationInput[],
+        take: q.limit + 1,
+      });
+      return toPage(rows, q.limit, (r) => r.createdAt, toTaskView);
+    },
+
+    async get(id: string): Promise<Task> {
+      const row = await prisma.task.findUnique({ where: { id } });
+      if (!row) throw notFound('task', id);
+      return toTaskView(row);
+    },
+
+    async cancel(id: string): Promise<Task> {
+      const found = await prisma.task.findUnique({ where: { id } });
+      if (!found) throw notFound('task', id);
+      const next = await prisma.$transaction(async (tx) => {
+        await lockTemplate(tx, found.templateId);
+        const task = await tx.task.findUniqueOrThrow({ where: { id } });
+        if (FINAL_TASK_STATUSES.includes(task.status))
+          throw conflict(`the task is already ${task.status}`, { taskStatus: task.status });
+        if (task.status === 'cancelling') return null;
+        const now = new Date();
+        if (task.status === 'queued') {
+          await tx.taskItem.updateMany({ where: { taskId: id, state: 'planned' }, data: { state: 'cancelled' } });
+          const cancelled = await tx.taskItem.count({ where: { taskId: id } });
+          await tx.task.update({
+            where: { id },
+            data: {
+              status: 'cancelled',
+              cancelRequestedAt: now,
+              finishedAt: now,
+              inProgress: 0,
+              requested: Math.max(task.requested, cancelled),
+            },
+          });
+          await deps.events.append(id, [{ type: 'task.finished', data: { status: 'cancelled' } }], tx);
+          return handOver(tx, task.templateId, id);
+        }
+        await tx.task.update({ where: { id }, data: { status: 'cancelling', cancelRequestedAt: now } });
+        await deps.events.append(id, [{ type: 'task.cancelling' }], tx);
+        return null;
+      });
+      await deps.events.notify(id);
+      if (next) await ensureJob(deps.queue, next);
+      return this.get(id);
+    },
+
+    async items(id: string, limit: number, after: number) {
+      const task = await prisma.task.findUnique({
+        where: { id },
+        include: { account: { select: { provider: true } } },
+      });
+      if (!task) throw notFound('task', id);
+      const items = await prisma.taskItem.findMany({
+        where: { taskId: id, seq: { gt: after } },
+        orderBy: { seq: 'asc' },
+        take: limit + 1,
+      });
+      const more = items.length > limit;
+      const kept = more ? items.slice(0, limit) : items;
+      const ids = kept.map((i) => i.instanceId).filter((x): x is string => x !== null);
+      const machines = await prisma.instance.findMany({
+        where: { accountId: task.accountId, providerId: { in: ids } },
+      });
+      const byProviderId = new Map(machines.map((m) => [m.providerId, m]));
+      return {
+        items: kept.map((i) => {
+          const m = i.instanceId ? byProviderId.get(i.instanceId) : undefined;
+          return {
+            seq: i.seq,
+            action: i.action,
+            state: i.state,
+            marker: i.marker,
+            providerId: i.instanceId,
+            instanceId: m?.id ?? null,
+            attempts: i.attempts,
+            errorCode: i.errorCode,
+            errorMessage: i.errorMessage,
+            instance: m ? toInstanceView(m, task.account.provider) : null,
+          };
+        }),
+        nextCursor: more ? Buffer.from(String(kept.at(-1)!.seq)).toString('base64url') : null,
+      };
+    },
+
+    /** For the SSE stream: events after an id, and whether the task is over. */
+    async eventsAfter(id: string, afterId: bigint, limit: number) {
+      const [events, task] = await Promise.all([
+        prisma.taskEvent.findMany({ where: { taskId: id, id: { gt: afterId } }, orderBy: { id: 'asc' }, take: limit }),
+        prisma.task.findUnique({ where: { id }, select: { status: true } }),
+      ]);
+      if (!task) throw notFound('task', id);
+      return { events, final: FINAL_TASK_STATUSES.includes(task.status) };
+    },
+  };
+}
+
+export type TaskService = ReturnType<typeof createTaskService>;

@@ -1,0 +1,195 @@
+/** Expand/shrink a template's group; follow tasks by polling, listing their machines, or as Server-Sent Events. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { Instance } from '../domain/instance.ts';
+import { ExpandRequest, ItemState, ShrinkRequest, Task, TaskKind, TaskStatus } from '../domain/task.ts';
+import { PageQuery, pageOf } from './pagination.ts';
+import type { EventWaker } from './task-event-waker.ts';
+import type { TaskService } from './task-service.ts';
+import { validationFailed } from './validation.ts';
+
+const IdParams = z.object({ id: z.uuid() });
+const Accepted = { 202: Task };
+/** A dashboard polling a fresh task should come back about this soon. */
+const RETRY_AFTER_SECONDS = '2';
+
+const TaskItemView = z.object({
+  seq: z.number().int(),
+  action: z.enum(['create', 'delete']),
+  state: ItemState,
+  marker: z.string(),
+  providerId: z.string().nullable(),
+  instanceId: z.uuid().nullable(),
+  attempts: z.number().int(),
+  errorCode: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+  instance: Instance.nullable(),
+});
+
+const ListQuery = PageQuery.extend({
+  status: TaskStatus.optional(),
+  kind: TaskKind.optional(),
+  template: z.uuid().optional(),
+  since: z.iso.datetime({ offset: true }).optional().describe('Only tasks created at or after this instant'),
+});
+
+function seqCursor(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  const n = Number(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!Number.isInteger(n) || n < 0)
+    throw validationFailed([{ in: 'query', pointer: '/cursor', detail: 'unknown cursor' }]);
+  return n;
+}
+
+export const taskRoutes: FastifyPluginAsyncZod<{ tasks: TaskService; waker: EventWaker }> = async (
+  app,
+  { tasks, waker },
+) => {
+  const tags = ['tasks'];
+  const accepted = (reply: { code(n: number): unknown; header(k: string, v: string): unknown }, task: Task) => {
+    reply.code(202);
+    reply.header('location', `/v1/tasks/${task.id}`);
+    reply.header('retry-after', RETRY_AFTER_SECONDS);
+    return task;
+  };
+
+  app.post(
+    '/v1/templates/:id/expand',
+    {
+      config: { scope: 'write', idempotent: true },
+      schema: {
+        tags,
+        summary: "Add machines to a template's group",
+        description:
+          'Answers 202 with the task; it runs in a worker, one task per template at a time (later ones queue).',
+        params: IdParams,
+        body: ExpandRequest,
+        response: Accepted,
+      },
+    },
+    async (req, reply) => accepted(reply, await tasks.expand(req.params.id, req.body, req.principal)),
+  );
+
+  app.post(
+    '/v1/templates/:id/shrink',
+    {
+      config: { scope: 'write', idempotent: true },
+      schema: {
+        tags,
+        summary: "Remove machines from a template's group",
+        description: 'Give `count` (victims chosen by `policy`, broken machines first) or exact `instanceIds`.',
+        params: IdParams,
+        body: ShrinkRequest,
+        response: Accepted,
+      },
+    },
+    async (req, reply) => accepted(reply, await tasks.shrink(req.params.id, req.body, req.principal)),
+  );
+
+  app.get(
+    '/v1/tasks',
+    {
+      config: { scope: 'read' },
+      schema: { tags, summary: 'List tasks, newest first', querystring: ListQuery, response: { 200: pageOf(Task) } },
+    },
+    async (req) => tasks.list({ ...req.query, since: req.query.since ? new Date(req.query.since) : undefined }),
+  );
+
+  app.get(
+    '/v1/tasks/:id',
+    {
+      config: { scope: 'read' },
+      schema: { tags, summary: 'Get a task with its counts', params: IdParams, response: { 200: Task } },
+    },
+    async (req) => tasks.get(req.params.id),
+  );
+
+  app.post(
+    '/v1/tasks/:id/cancel',
+    {
+      config: { scope: 'write' },
+      schema: {
+        tags,
+        summary: 'Cancel a task',
+        description:
+          'A queued task is cancelled at once. A running one stops starting machines, lets the ones in flight settle, then ends `cancelled`.',
+        params: IdParams,
+        response: { 202: Task },
+      },
+    },
+    async (req, reply) => {
+      reply.code(202);
+      return tasks.cancel(req.params.id);
+    },
+  );
+
+  app.get(
+    '/v1/tasks/:id/instances',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags,
+        summary: 'The machines a task created or deleted, item by item',
+        params: IdParams,
+        querystring: PageQuery,
+        response: { 200: pageOf(TaskItemView) },
+      },
+    },
+    async (req) => tasks.items(req.params.id, req.query.limit, seqCursor(req.query.cursor)),
+  );
+
+  app.get(
+    '/v1/tasks/:id/events',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags,
+        summary: "A task's events as Server-Sent Events",
+        description:
+          'Replays past events (after `Last-Event-ID` when given), then streams new ones; ends with an `end` event once the task is final. Works through any API replica.',
+        params: IdParams,
+        headers: z.object({ 'last-event-id': z.string().regex(/^\d+$/).optional() }),
+      },
+    },
+    async (req, reply) => {
+      const id = req.params.id;
+      let after = BigInt(req.headers['last-event-id'] ?? '0');
+      await tasks.get(id); // 404 as a problem, before the stream starts
+
+      const closed = new AbortController();
+      req.raw.on('close', () => closed.abort());
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+        'x-request-id': String(req.id),
+      });
+      res.write('retry: 2000\n\n');
+      try {
+        while (!closed.signal.aborted) {
+          const { events, final } = await tasks.eventsAfter(id, after, 500);
+          for (const e of events) {
+            res.write(
+              `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify({ at: e.at, ...(e.data as object) })}\n\n`,
+            );
+            after = e.id;
+          }
+          if (events.length === 500) continue;
+          if (final) {
+            res.write('event: end\ndata: {}\n\n');
+            break;
+          }
+          await waker.wait(id, 2_000, closed.signal);
+          if (!closed.signal.aborted) res.write(': keep-alive\n\n');
+        }
+      } catch (err) {
+        req.log.warn({ err: (err as Error).message }, 'event stream ended early');
+      } finally {
+        res.end();
+      }
+    },
+  );
+};

@@ -1,0 +1,27 @@
+/** A template's machine spec at rest: as given, with the login password sealed. */
+import type { MachineSpec } from '../domain/machine-spec.ts';
+import type { SecretBox } from './secret-box.ts';
+
+/** How a spec is stored: as given, but the password sealed. */
+export type StoredSpec = Omit<MachineSpec, 'login'> & { login: { keyName?: string; passwordCipher?: string } };
+
+export function slugPrefix(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  const withLetter = /^[a-z]/.test(slug) ? slug : `t-${slug}`;
+  return withLetter.slice(0, 20).replace(/-+$/, '') || 't';
+}
+
+export function sealSpec(spec: MachineSpec, box: SecretBox): StoredSpec {
+  const { password, ...login } = spec.login;
+  return { ...spec, login: password ? { ...login, passwordCipher: box.seal(password) } : login };
+}
+
+/** The spec an adapter needs to create a machine, password opened. */
+export function openSpec(stored: unknown, box: SecretBox): MachineSpec {
+  const s = stored as StoredSpec;
+  const { passwordCipher, ...login } = s.login ?? {};
+  return { ...s, login: passwordCipher ? { ...login, password: box.open(passwordCipher) } : login } as MachineSpec;
+}

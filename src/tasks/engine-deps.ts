@@ -1,0 +1,45 @@
+/** What the scaling engine needs from the process, built once per worker. */
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { Logger } from '../logger.ts';
+import type { AccountProviders } from '../inventory/account-providers.ts';
+import type { InstanceRecords } from '../inventory/instance-records.ts';
+import type { InstanceSync } from '../inventory/instance-sync.ts';
+import type { SecretBox } from '../db/secret-box.ts';
+import type { Redis } from 'ioredis';
+import { createTaskEvents, type TaskEvents } from './events.ts';
+import { createAccountLimits, type AccountLimits } from './limits.ts';
+import type { TaskQueue } from './queue.ts';
+
+export interface EngineSettings {
+  deadlineMs: number;
+  pollMs: number;
+  accountConcurrency: number;
+  accountRatePerSecond: number;
+  /** Create/delete calls per item before it fails for good. */
+  maxAttempts: number;
+}
+
+export interface EngineDeps {
+  prisma: PrismaClient;
+  providers: AccountProviders;
+  records: InstanceRecords;
+  sync: InstanceSync;
+  limits: AccountLimits;
+  events: TaskEvents;
+  queue: TaskQueue;
+  box: SecretBox;
+  logger: Logger;
+  settings: EngineSettings;
+}
+
+/** Builds the engine's dependencies from the process's shared pieces. */
+export function createEngineDeps(
+  parts: Omit<EngineDeps, 'limits' | 'events'> & { redis: Redis; redisPrefix: string },
+): EngineDeps {
+  const { redis, redisPrefix, ...rest } = parts;
+  return {
+    ...rest,
+    limits: createAccountLimits(redis, redisPrefix),
+    events: createTaskEvents(rest.prisma, redis, redisPrefix),
+  };
+}

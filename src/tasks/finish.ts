@@ -1,0 +1,76 @@
+/** Ending a task: final status and counts, events, and the template handed to the next task — one transaction. */
+import type { ItemState, TaskKind } from '../domain/task.ts';
+import type { EngineDeps } from './engine-deps.ts';
+import { countItems, finalStatus, summary, type Counts } from './outcome.ts';
+import { ensureJob, handOver, lockTemplate } from './scheduling.ts';
+
+export async function itemCounts(deps: EngineDeps, taskId: string): Promise<Counts> {
+  const groups = await deps.prisma.taskItem.groupBy({ by: ['state'], where: { taskId }, _count: { _all: true } });
+  return countItems(
+    Object.fromEntries(groups.map((g) => [g.state, g._count._all])) as Partial<Record<ItemState, number>>,
+  );
+}
+
+/** Writes the current counts on the task row, for dashboards polling it. */
+export async function saveProgress(deps: EngineDeps, taskId: string): Promise<Counts> {
+  const c = await itemCounts(deps, taskId);
+  await deps.prisma.task.update({
+    where: { id: taskId },
+    data: { requested: c.requested, succeeded: c.succeeded, failed: c.failed, inProgress: c.inProgress },
+  });
+  return c;
+}
+
+export async function finishTask(
+  deps: EngineDeps,
+  task: { id: string; kind: TaskKind; templateId: string },
+  how: { cancelRequested: boolean; deadlineExceeded: boolean },
+): Promise<void> {
+  const { prisma } = deps;
+  if (how.deadlineExceeded) {
+    // Items still moving are given up on; their machines, if any, stay recorded.
+    await prisma.taskItem.updateMany({
+      where: { taskId: task.id, state: { in: ['planned', 'submitted', 'waiting', 'rolling_back'] } },
+      data: {
+        state: 'failed',
+        errorCode: 'deadline_exceeded',
+        errorMessage: 'the task deadline passed while this machine was in progress',
+      },
+    });
+  }
+  const counts = await itemCounts(deps, task.id);
+  const ending = { kind: task.kind, counts, ...how };
+  const status = finalStatus(ending);
+  const firstError = await prisma.taskItem.findFirst({
+    where: { taskId: task.id, state: 'failed' },
+    orderBy: { seq: 'asc' },
+    select: { errorCode: true, errorMessage: true },
+  });
+  const errorSummary = summary(
+    ending,
+    firstError ? { code: firstError.errorCode, message: firstError.errorMessage } : null,
+    deps.settings.deadlineMs,
+  );
+
+  const next = await prisma.$transaction(async (tx) => {
+    await lockTemplate(tx, task.templateId);
+    const updated = await tx.task.updateMany({
+      where: { id: task.id, status: { in: ['queued', 'running', 'cancelling'] } },
+      data: {
+        status,
+        requested: counts.requested,
+        succeeded: counts.succeeded,
+        failed: counts.failed,
+        inProgress: counts.inProgress,
+        errorSummary,
+        finishedAt: new Date(),
+      },
+    });
+    if (updated.count === 0) return null; // someone else finished it
+    await deps.events.append(task.id, [{ type: 'task.finished', data: { status, ...counts, errorSummary } }], tx);
+    return handOver(tx, task.templateId, task.id);
+  });
+  await deps.events.notify(task.id);
+  deps.logger.info({ taskId: task.id, status, ...counts }, 'task finished');
+  if (next) await ensureJob(deps.queue, next);
+}

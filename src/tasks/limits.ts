@@ -1,0 +1,72 @@
+/**
+ * Per-account limits on platform calls, shared by every worker process
+ * through Redis: at most `concurrency` calls in flight (a Redis semaphore
+ * whose leases expire, so a killed worker's slots come back) and at most
+ * `ratePerSecond` calls started per second (a Redis rate limiter).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { Semaphore } from 'redis-semaphore';
+
+export interface AccountLimit {
+  concurrency: number;
+  ratePerSecond: number;
+}
+
+/** A dead holder's slot frees itself after this long; live holders refresh it. */
+const LEASE_MS = 30_000;
+
+export function createAccountLimits(redis: Redis, prefix: string) {
+  const limiters = new Map<number, RateLimiterRedis>();
+  const limiterFor = (points: number) => {
+    let l = limiters.get(points);
+    if (!l) {
+      l = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:rate`, points, duration: 1 });
+      limiters.set(points, l);
+    }
+    return l;
+  };
+
+  async function awaitRate(accountId: string, ratePerSecond: number) {
+    for (;;) {
+      try {
+        await limiterFor(ratePerSecond).consume(accountId, 1);
+        return;
+      } catch (res) {
+        if (!(res instanceof RateLimiterRes)) throw res;
+        await sleep(Math.max(1, res.msBeforeNext));
+      }
+    }
+  }
+
+  return {
+    /** Runs one platform call inside the account's limits. */
+    async run<T>(accountId: string, limit: AccountLimit, call: () => Promise<T>): Promise<T> {
+      const slot = new Semaphore(redis, `${prefix}:concurrency:${accountId}`, limit.concurrency, {
+        lockTimeout: LEASE_MS,
+        acquireTimeout: 10 * 60_000,
+        retryInterval: 10,
+        onLockLost: () => undefined,
+      });
+      await slot.acquire();
+      try {
+        await awaitRate(accountId, limit.ratePerSecond);
+        return await call();
+      } finally {
+        await slot.release().catch(() => undefined);
+      }
+    },
+  };
+}
+
+export type AccountLimits = ReturnType<typeof createAccountLimits>;
+
+/** Runs `work` over `items` with at most `concurrency` at once, in order of the list. */
+export async function forEachLimited<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, lane));
+}

@@ -1,0 +1,97 @@
+/**
+ * One look at the platform per round: the task's own machines found by
+ * their marker prefix in a single paged list (not one call per machine),
+ * and the machines a shrink deletes, by id. What is seen is recorded in
+ * Postgres at once, so the instance records follow the task closely.
+ */
+import type { ProviderInstance } from '../domain/instance.ts';
+import type { ItemState } from '../domain/task.ts';
+import type { JobState } from '../providers/contract.ts';
+import type { Provider } from '../providers/registry.ts';
+import type { EngineDeps } from './engine-deps.ts';
+import { forEachLimited, type AccountLimit } from './limits.ts';
+
+export interface RoundContext {
+  taskId: string;
+  templateId: string;
+  accountId: string;
+  provider: Provider;
+  limit: AccountLimit;
+  markerPrefix: string;
+  listLagMs: number;
+}
+
+export interface ItemRow {
+  id: string;
+  seq: number;
+  action: 'create' | 'delete';
+  state: ItemState;
+  marker: string;
+  instanceId: string | null;
+  jobId: string | null;
+  attempts: number;
+  submittedAt: Date | null;
+  nextAttemptAt: Date | null;
+}
+
+export interface Observation {
+  byItem: Map<string, ProviderInstance | undefined>;
+  jobs: Map<string, JobState>;
+}
+
+/** Above this many machines to check by id, one full list is cheaper than a call each. */
+const GET_EACH_LIMIT = 25;
+const PAGE_SIZE = 500;
+
+async function listAll(deps: EngineDeps, ctx: RoundContext, namePrefix?: string): Promise<ProviderInstance[]> {
+  const seen: ProviderInstance[] = [];
+  let pageToken: string | undefined;
+  do {
+    const page = await deps.limits.run(ctx.accountId, ctx.limit, () =>
+      ctx.provider.listInstances({ pageToken, pageSize: PAGE_SIZE, namePrefix }),
+    );
+    seen.push(...page.items);
+    pageToken = page.nextPageToken ?? undefined;
+  } while (pageToken);
+  return seen;
+}
+
+export async function observe(deps: EngineDeps, ctx: RoundContext, items: ItemRow[]): Promise<Observation> {
+  const byItem = new Map<string, ProviderInstance | undefined>();
+  const jobs = new Map<string, JobState>();
+  const creates = items.filter((i) => i.action === 'create');
+  const deletes = items.filter((i) => i.action === 'delete');
+
+  if (creates.length > 0) {
+    const mine = await listAll(deps, ctx, ctx.markerPrefix);
+    const byName = new Map(mine.map((m) => [m.name, m]));
+    for (const item of creates) byItem.set(item.id, byName.get(item.marker));
+    await deps.records.upsert(ctx.accountId, mine, { templateId: ctx.templateId, taskId: ctx.taskId });
+
+    const pendingJobs = [...new Set(creates.filter((i) => i.jobId && !byName.has(i.marker)).map((i) => i.jobId!))];
+    if (pendingJobs.length > 0 && ctx.provider.supports('jobs.get')) {
+      await forEachLimited(pendingJobs, ctx.limit.concurrency, async (jobId) => {
+        jobs.set(jobId, await deps.limits.run(ctx.accountId, ctx.limit, () => ctx.provider.getJob(jobId)));
+      });
+    }
+  }
+
+  if (deletes.length > 0) {
+    const ids = deletes.map((d) => d.instanceId).filter((id): id is string => id !== null);
+    let found: ProviderInstance[];
+    if (ids.length <= GET_EACH_LIMIT || !ctx.provider.supports('instances.list')) {
+      const got: (ProviderInstance | null)[] = [];
+      await forEachLimited(ids, ctx.limit.concurrency, async (id) => {
+        got.push(await deps.limits.run(ctx.accountId, ctx.limit, () => ctx.provider.getInstance(id)));
+      });
+      found = got.filter((m): m is ProviderInstance => m !== null);
+    } else {
+      const wanted = new Set(ids);
+      found = (await listAll(deps, ctx)).filter((m) => wanted.has(m.providerId));
+    }
+    const byId = new Map(found.map((m) => [m.providerId, m]));
+    for (const item of deletes) byItem.set(item.id, item.instanceId ? byId.get(item.instanceId) : undefined);
+    await deps.records.upsert(ctx.accountId, found);
+  }
+  return { byItem, jobs };
+}

@@ -1,0 +1,241 @@
+/**
+ * Runs one expand or shrink task to its end, or resumes it: the job may be
+ * a retry after a crash at any point, so every round starts from the item
+ * rows and a fresh look at the platform, never from memory.
+ *
+ * Round: reload task → observe platform → decide a step per item → carry
+ * out bookkeeping at once and platform calls within the account's limits →
+ * save counts → sleep unless calls were made. Ends when no item is active
+ * (then rollback, if asked and needed), when the deadline passes, or when
+ * the worker is stopping (the job is released to another worker).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BaseAccountOptions } from '../providers/contract.ts';
+import { openSpec } from '../db/template-spec.ts';
+import { decideCreate, decideDelete, type Step } from './decide.ts';
+import type { EngineDeps } from './engine-deps.ts';
+import { finishTask, saveProgress } from './finish.ts';
+import { forEachLimited, type AccountLimit } from './limits.ts';
+import { markerPrefix } from './markers.ts';
+import { observe, type ItemRow } from './observe.ts';
+import { ACTIVE_ITEM_STATES } from './outcome.ts';
+import { lockTemplate } from './scheduling.ts';
+import { applyBookkeeping, sendCreate, sendDelete, type StepContext } from './steps.ts';
+import { orderVictims, shrinkCandidates } from './victims.ts';
+
+export class WorkerStopping extends Error {
+  constructor() {
+    super('the worker is stopping; the task continues elsewhere');
+    this.name = 'WorkerStopping';
+  }
+}
+
+interface TaskParams {
+  onFailure?: 'keep' | 'rollback';
+  policy?: 'newest' | 'oldest';
+  count?: number;
+}
+
+const ITEM_SELECT = {
+  id: true,
+  seq: true,
+  action: true,
+  state: true,
+  marker: true,
+  instanceId: true,
+  jobId: true,
+  attempts: true,
+  submittedAt: true,
+  nextAttemptAt: true,
+} as const;
+
+async function start(deps: EngineDeps, taskId: string) {
+  const { prisma, settings } = deps;
+  const task = await prisma.task.findUniqueOrThrow({ where: { id: taskId }, include: { account: true } });
+  const params = task.params as TaskParams;
+  if (
+    task.kind === 'shrink' &&
+    params.count !== undefined &&
+    (await prisma.taskItem.count({ where: { taskId } })) === 0
+  ) {
+    // Choose victims from fresh records: the platform may have lost or gained machines since the request.
+    await deps.sync.syncAccount(task.account);
+    await prisma.$transaction(async (tx) => {
+      await lockTemplate(tx, task.templateId);
+      const victims = orderVictims(
+        await shrinkCandidates(tx, task.templateId, task.accountId, taskId),
+        params.policy ?? 'newest',
+      ).slice(0, params.count);
+      await tx.taskItem.createMany({
+        data: victims.map((v, i) => ({
+          taskId,
+          seq: i + 1,
+          action: 'delete' as const,
+          marker: `${taskId}:d${i + 1}`,
+          instanceId: v.providerId,
+        })),
+      });
+      await deps.events.append(
+        taskId,
+        [
+          {
+            type: 'task.victims_chosen',
+            data: { count: victims.length, asked: params.count, providerIds: victims.map((v) => v.providerId) },
+          },
+        ],
+        tx,
+      );
+    });
+  }
+  const now = new Date();
+  const moved = await prisma.task.updateMany({
+    where: { id: taskId, status: 'queued' },
+    data: { status: 'running', startedAt: now, deadlineAt: new Date(now.getTime() + settings.deadlineMs) },
+  });
+  if (moved.count === 1) await deps.events.append(taskId, [{ type: 'task.started' }]);
+  await saveProgress(deps, taskId);
+}
+
+function accountLimit(deps: EngineDeps, options: unknown): AccountLimit & { listLagMs?: number } {
+  const o = BaseAccountOptions.safeParse(options ?? {});
+  const opts = o.success ? o.data : {};
+  return {
+    concurrency: opts.concurrency ?? deps.settings.accountConcurrency,
+    ratePerSecond: opts.ratePerSecond ?? deps.settings.accountRatePerSecond,
+    listLagMs: opts.listLagMs,
+  };
+}
+
+/** Starts a rollback of everything this task created, once, when a create failed for good. */
+async function beginRollback(deps: EngineDeps, taskId: string): Promise<boolean> {
+  const created = await deps.prisma.taskItem.updateMany({
+    where: { taskId, action: 'create', instanceId: { not: null }, state: { in: ['succeeded', 'waiting', 'failed'] } },
+    data: { state: 'rolling_back', submittedAt: null, attempts: 0, nextAttemptAt: null },
+  });
+  await deps.events.append(taskId, [{ type: 'task.rollback_started', data: { machines: created.count } }]);
+  return created.count > 0;
+}
+
+const HALT_CHECK_MS = 250;
+
+/** Polls the task row while a round sends calls, so new creates stop soon after a cancel. */
+function watchForHalt(deps: EngineDeps, taskId: string, deadlineAt: Date | null) {
+  let halted = false;
+  const timer = setInterval(() => {
+    if (deadlineAt && Date.now() > deadlineAt.getTime()) halted = true;
+    deps.prisma.task
+      .findUnique({ where: { id: taskId }, select: { status: true } })
+      .then((t) => {
+        if (t?.status !== 'running') halted = true;
+      })
+      .catch(() => undefined);
+  }, HALT_CHECK_MS);
+  return { halted: () => halted, stop: () => clearInterval(timer) };
+}
+
+export async function runTask(deps: EngineDeps, taskId: string, stopping: AbortSignal): Promise<void> {
+  const { prisma, settings } = deps;
+  const first = await prisma.task.findUnique({ where: { id: taskId }, include: { template: true } });
+  if (!first || ['succeeded', 'partially_succeeded', 'failed', 'cancelled'].includes(first.status)) return;
+  // Not this task's turn: the hand-over adds a job when it is.
+  if (first.template.activeTaskId !== taskId) return;
+  if (first.status === 'queued') await start(deps, taskId);
+
+  const task = await prisma.task.findUniqueOrThrow({
+    where: { id: taskId },
+    include: { template: true, account: true },
+  });
+  const params = task.params as TaskParams;
+  const provider = deps.providers.forRow(task.account);
+  const limit = accountLimit(deps, task.account.options);
+  const namePrefix = (task.template.spec as { namePrefix?: string }).namePrefix ?? 'cp';
+  const ctx: StepContext = {
+    taskId,
+    templateId: task.templateId,
+    accountId: task.accountId,
+    provider,
+    limit,
+    markerPrefix: markerPrefix(namePrefix, taskId),
+    listLagMs: limit.listLagMs ?? provider.definition.listLagMs,
+    spec: openSpec(task.template.spec, deps.box),
+    events: [],
+  };
+  let rollbackStarted =
+    (await prisma.taskItem.count({ where: { taskId, state: { in: ['rolling_back', 'rolled_back'] } } })) > 0;
+
+  for (;;) {
+    if (stopping.aborted) throw new WorkerStopping();
+    const current = await prisma.task.findUniqueOrThrow({
+      where: { id: taskId },
+      select: { status: true, deadlineAt: true },
+    });
+    if (['succeeded', 'partially_succeeded', 'failed', 'cancelled'].includes(current.status)) return;
+    const cancelling = current.status === 'cancelling';
+    if (current.deadlineAt && Date.now() > current.deadlineAt.getTime()) {
+      await finishTask(deps, task, { cancelRequested: cancelling, deadlineExceeded: true });
+      return;
+    }
+
+    const items: ItemRow[] = await prisma.taskItem.findMany({
+      where: { taskId, state: { in: [...ACTIVE_ITEM_STATES] } },
+      orderBy: { seq: 'asc' },
+      select: ITEM_SELECT,
+    });
+    if (items.length === 0) {
+      const failed = await prisma.taskItem.count({ where: { taskId, state: 'failed' } });
+      if (task.kind === 'expand' && params.onFailure === 'rollback' && failed > 0 && !rollbackStarted && !cancelling) {
+        rollbackStarted = true;
+        if (await beginRollback(deps, taskId)) continue;
+      }
+      await finishTask(deps, task, { cancelRequested: cancelling, deadlineExceeded: false });
+      return;
+    }
+
+    const seen = await observe(deps, ctx, items);
+    const now = Date.now();
+    const calls: { item: ItemRow; step: Step }[] = [];
+    for (const item of items) {
+      const machine = seen.byItem.get(item.id);
+      const job = item.jobId ? seen.jobs.get(item.jobId) : undefined;
+      const observed = { machine, now, listLagMs: ctx.listLagMs, maxAttempts: settings.maxAttempts, cancelling };
+      let step: Step;
+      if (job?.state === 'failed' && !machine) {
+        step = {
+          do: 'fail',
+          code: job.providerCode ?? 'job_failed',
+          message: job.providerMessage ?? 'the platform job failed',
+        };
+      } else if (job?.state === 'running' && !machine) {
+        step = { do: 'wait' };
+      } else {
+        step = item.action === 'create' ? decideCreate(item, observed) : decideDelete(item, observed);
+      }
+      if (step.do === 'create' || step.do === 'delete') {
+        if (item.nextAttemptAt && item.nextAttemptAt.getTime() > now) continue;
+        calls.push({ item, step });
+      } else if (step.do !== 'wait') {
+        await applyBookkeeping(deps, ctx, item, step);
+      }
+    }
+
+    // A long round of calls must still notice a cancel (or the deadline) between calls.
+    const halt = watchForHalt(deps, taskId, current.deadlineAt);
+    try {
+      await forEachLimited(calls, limit.concurrency, async ({ item, step }) => {
+        if (stopping.aborted || (halt.halted() && step.do === 'create' && item.state === 'planned')) return;
+        if (step.do === 'create') await sendCreate(deps, ctx, item);
+        else await sendDelete(deps, ctx, item);
+      });
+    } finally {
+      halt.stop();
+    }
+
+    if (ctx.events.length) {
+      await deps.events.append(taskId, ctx.events.splice(0));
+      await deps.events.notify(taskId);
+    }
+    await saveProgress(deps, taskId);
+    // After sending calls the picture is already stale: look again at once.
+    if (calls.length === 0) await sleep(settings.pollMs, undefined, { signal: stopping }).catch(() => undefined);
+  }
+}

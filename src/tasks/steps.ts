@@ -1,0 +1,197 @@
+/**
+ * Carrying out the steps decide.ts chose. Bookkeeping steps are plain row
+ * updates. A create or delete writes the item (state, submittedAt,
+ * attempts) BEFORE the platform call and the machine's id right after, so
+ * a crash at any instant leaves a row that reconciliation understands.
+ */
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { MachineSpec } from '../domain/machine-spec.ts';
+import type { ProviderInstance } from '../domain/instance.ts';
+import { ProviderError, UnsupportedOperationError } from '../providers/contract.ts';
+import type { Step } from './decide.ts';
+import type { EngineDeps } from './engine-deps.ts';
+import type { NewEvent } from './events.ts';
+import type { ItemRow, RoundContext } from './observe.ts';
+
+export const TASK_TAG = 'cloudplane-task';
+export const TEMPLATE_TAG = 'cloudplane-template';
+
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_MAX_MS = 30_000;
+
+/** Exponential backoff with jitter in [½, 1] of the step, or the platform's own Retry-After. */
+export function retryDelay(attempts: number, retryAfterMs?: number): number {
+  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, BACKOFF_MAX_MS);
+  const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1));
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+const errorFields = (err: ProviderError | UnsupportedOperationError) =>
+  err instanceof ProviderError
+    ? { errorCode: err.providerCode ?? err.kind, errorMessage: err.providerMessage ?? err.message }
+    : { errorCode: 'unsupported', errorMessage: err.message };
+
+function placeholder(
+  providerId: string,
+  name: string,
+  spec: MachineSpec,
+  tags: Record<string, string>,
+): ProviderInstance {
+  return {
+    providerId,
+    name,
+    status: 'pending',
+    statusRaw: 'accepted',
+    region: spec.region ?? null,
+    zone: spec.zone ?? null,
+    instanceType: spec.instanceType,
+    image: spec.image,
+    privateIps: [],
+    publicIps: [],
+    tags,
+    launchedAt: null,
+    providerData: {},
+  };
+}
+
+export interface StepContext extends RoundContext {
+  spec: MachineSpec;
+  events: NewEvent[];
+}
+
+type Update = Prisma.TaskItemUpdateInput;
+
+export async function applyBookkeeping(deps: EngineDeps, ctx: StepContext, item: ItemRow, step: Step): Promise<void> {
+  const write = (data: Update) => deps.prisma.taskItem.update({ where: { id: item.id }, data });
+  switch (step.do) {
+    case 'cancel':
+      await write({ state: 'cancelled' });
+      return;
+    case 'adopt': {
+      const m = step.machine;
+      const state = m.status === 'running' ? 'succeeded' : m.status === 'error' ? 'failed' : 'waiting';
+      await write({
+        state,
+        instanceId: m.providerId,
+        ...(state === 'failed' ? { errorCode: m.statusRaw, errorMessage: `the machine went to ${m.statusRaw}` } : {}),
+      });
+      ctx.events.push({ type: 'item.found', data: { seq: item.seq, providerId: m.providerId, status: m.status } });
+      return;
+    }
+    case 'succeed':
+      await write({ state: 'succeeded', errorCode: null, errorMessage: null });
+      if (item.action === 'delete' && item.instanceId) {
+        await deps.prisma.instance.updateMany({
+          where: { accountId: ctx.accountId, providerId: item.instanceId, deletedAt: null },
+          data: { status: 'deleted', deletedAt: new Date() },
+        });
+      }
+      ctx.events.push({
+        type: item.action === 'create' ? 'item.running' : 'item.deleted',
+        data: { seq: item.seq, providerId: item.instanceId ?? step.machine?.providerId },
+      });
+      return;
+    case 'fail':
+      await write({ state: 'failed', errorCode: step.code, errorMessage: step.message });
+      ctx.events.push({ type: 'item.failed', data: { seq: item.seq, code: step.code, message: step.message } });
+      return;
+    case 'rolled_back':
+      await write({ state: 'rolled_back' });
+      if (item.instanceId) {
+        await deps.prisma.instance.updateMany({
+          where: { accountId: ctx.accountId, providerId: item.instanceId, deletedAt: null },
+          data: { status: 'deleted', deletedAt: new Date() },
+        });
+      }
+      ctx.events.push({ type: 'item.rolled_back', data: { seq: item.seq, providerId: item.instanceId } });
+      return;
+    default:
+      return;
+  }
+}
+
+/** Sends one create. Returns false when the item must wait (backoff) before anything else. */
+export async function sendCreate(deps: EngineDeps, ctx: StepContext, item: ItemRow): Promise<void> {
+  const attempts = item.attempts + 1;
+  await deps.prisma.taskItem.update({
+    where: { id: item.id },
+    data: { state: 'submitted', submittedAt: new Date(), attempts, nextAttemptAt: null },
+  });
+  const tags = { ...ctx.spec.tags, [TEMPLATE_TAG]: ctx.templateId, [TASK_TAG]: ctx.taskId };
+  try {
+    const accepted = await deps.limits.run(ctx.accountId, ctx.limit, () =>
+      ctx.provider.createInstance({ spec: ctx.spec, name: item.marker, tags }),
+    );
+    if (accepted.instanceId) {
+      await deps.prisma.taskItem.update({
+        where: { id: item.id },
+        data: { state: 'waiting', instanceId: accepted.instanceId },
+      });
+      await deps.records.upsert(ctx.accountId, [placeholder(accepted.instanceId, item.marker, ctx.spec, tags)], {
+        templateId: ctx.templateId,
+        taskId: ctx.taskId,
+      });
+      ctx.events.push({ type: 'item.created', data: { seq: item.seq, providerId: accepted.instanceId } });
+    } else if (accepted.jobId) {
+      await deps.prisma.taskItem.update({ where: { id: item.id }, data: { jobId: accepted.jobId } });
+      ctx.events.push({ type: 'item.submitted', data: { seq: item.seq, jobId: accepted.jobId } });
+    }
+  } catch (err) {
+    await onCallError(deps, ctx, item, attempts, err, 'create');
+  }
+}
+
+/** Sends one delete (a shrink victim, or a rollback of a machine this task made). */
+export async function sendDelete(deps: EngineDeps, ctx: StepContext, item: ItemRow): Promise<void> {
+  const attempts = item.attempts + 1;
+  const rollingBack = item.state === 'rolling_back';
+  await deps.prisma.taskItem.update({
+    where: { id: item.id },
+    data: { state: rollingBack ? 'rolling_back' : 'submitted', submittedAt: new Date(), attempts, nextAttemptAt: null },
+  });
+  try {
+    if (!item.instanceId) throw new Error(`item ${item.seq} has no machine to delete`);
+    await deps.limits.run(ctx.accountId, ctx.limit, () => ctx.provider.deleteInstance(item.instanceId!));
+    if (!rollingBack) await deps.prisma.taskItem.update({ where: { id: item.id }, data: { state: 'waiting' } });
+    ctx.events.push({
+      type: rollingBack ? 'item.rollback_sent' : 'item.delete_sent',
+      data: { seq: item.seq, providerId: item.instanceId },
+    });
+  } catch (err) {
+    await onCallError(deps, ctx, item, attempts, err, 'delete');
+  }
+}
+
+async function onCallError(
+  deps: EngineDeps,
+  ctx: StepContext,
+  item: ItemRow,
+  attempts: number,
+  err: unknown,
+  call: 'create' | 'delete',
+) {
+  if (!(err instanceof ProviderError) && !(err instanceof UnsupportedOperationError)) throw err;
+  const fields = errorFields(err);
+  if (err instanceof ProviderError && err.retryable) {
+    // 429: the platform did not act, so a create may simply be sent again later. Other transient failures
+    // of a create may have created the machine: the item stays submitted and is reconciled by its marker.
+    const notActed = err.kind === 'rate_limited' || call === 'delete';
+    const state = notActed && item.state !== 'rolling_back' ? (call === 'create' ? 'planned' : 'submitted') : undefined;
+    const delay = retryDelay(attempts, err.retryAfterMs);
+    await deps.prisma.taskItem.update({
+      where: { id: item.id },
+      data: { ...fields, nextAttemptAt: new Date(Date.now() + delay), ...(state ? { state } : {}) },
+    });
+    ctx.events.push({ type: 'item.retry', data: { seq: item.seq, call, ...fields, inMs: delay } });
+    return;
+  }
+  if (call === 'delete' && err instanceof ProviderError && err.kind === 'not_found') {
+    await deps.prisma.taskItem.update({
+      where: { id: item.id },
+      data: { state: item.state === 'rolling_back' ? 'rolled_back' : 'succeeded' },
+    });
+    return;
+  }
+  await deps.prisma.taskItem.update({ where: { id: item.id }, data: { state: 'failed', ...fields } });
+  ctx.events.push({ type: 'item.failed', data: { seq: item.seq, call, ...fields } });
+}
