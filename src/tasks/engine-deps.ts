@@ -17,6 +17,8 @@ export interface EngineSettings {
   accountRatePerSecond: number;
   /** Create/delete calls per item before it fails for good. */
   maxAttempts: number;
+  /** How long a dead worker keeps its job and its per-account call slots. */
+  jobLockMs: number;
 }
 
 export interface EngineDeps {
@@ -39,7 +41,7 @@ export function createEngineDeps(
   const { redis, redisPrefix, ...rest } = parts;
   return {
     ...rest,
-    limits: createAccountLimits(redis, redisPrefix),
+    limits: createAccountLimits(redis, redisPrefix, rest.settings.jobLockMs),
     events: createTaskEvents(rest.prisma, redis, redisPrefix),
   };
 }

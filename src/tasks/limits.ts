@@ -14,10 +14,11 @@ export interface AccountLimit {
   ratePerSecond: number;
 }
 
-/** A dead holder's slot frees itself after this long; live holders refresh it. */
-const LEASE_MS = 30_000;
-
-export function createAccountLimits(redis: Redis, prefix: string) {
+/**
+ * @param leaseMs a dead holder's slot frees itself after this long; live holders refresh it.
+ *   The same bound as a job lock: a killed worker's task and its slots come back together.
+ */
+export function createAccountLimits(redis: Redis, prefix: string, leaseMs = 30_000) {
   const limiters = new Map<number, RateLimiterRedis>();
   const limiterFor = (points: number) => {
     let l = limiters.get(points);
@@ -44,7 +45,7 @@ export function createAccountLimits(redis: Redis, prefix: string) {
     /** Runs one platform call inside the account's limits. */
     async run<T>(accountId: string, limit: AccountLimit, call: () => Promise<T>): Promise<T> {
       const slot = new Semaphore(redis, `${prefix}:concurrency:${accountId}`, limit.concurrency, {
-        lockTimeout: LEASE_MS,
+        lockTimeout: leaseMs,
         acquireTimeout: 10 * 60_000,
         retryInterval: 10,
         onLockLost: () => undefined,

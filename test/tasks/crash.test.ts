@@ -1,0 +1,116 @@
+/**
+ * Exactly-once under kill -9: an expand of 30 runs in real worker child
+ * processes that are SIGKILLed at varied points (early, mid-way, late, and
+ * while machines boot) and restarted. Every run must end with exactly 30
+ * running machines on the platform and in Postgres: no duplicates, no
+ * orphans, no item without its machine.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { isolate, type Isolated } from '../support/context.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { startH3c, type H3cHarness } from '../support/h3c.ts';
+import { spawnRole, type RoleProcess } from '../support/processes.ts';
+
+let iso: Isolated;
+let t: TestApp;
+let sim: H3cHarness;
+
+beforeAll(async () => {
+  iso = await isolate();
+  t = await startTestApp(iso);
+  // Slow enough calls that kills land while creates are in flight; lists lag behind creates.
+  sim = await startH3c({
+    config: { delays: { bootMs: 800, deleteMs: 100 }, latency: { fixedMs: 120 }, listLagMs: 250 },
+  });
+});
+afterAll(async () => {
+  await t?.close();
+  await sim?.close();
+  await iso?.close();
+});
+
+const call = async (method: 'GET' | 'POST', url: string, payload?: unknown) => {
+  const res = await t.app.inject({ method, url, payload: payload as never, headers: t.auth(t.keys.admin) });
+  return res.json() as Record<string, any>;
+};
+
+function worker(): RoleProcess {
+  return spawnRole('worker', {
+    DATABASE_URL: iso.config.databaseUrl,
+    REDIS_URL: iso.config.redisUrl,
+    CLOUDPLANE_REDIS_PREFIX: iso.config.redisPrefix,
+    CLOUDPLANE_SECRET_KEY: iso.config.secretKey.toString('hex'),
+    CLOUDPLANE_JOB_LOCK_SECONDS: '2',
+    CLOUDPLANE_TASK_POLL_MS: '100',
+    LOG_LEVEL: 'warn',
+  });
+}
+
+describe('a worker killed with -9 during an expand of 30', () => {
+  it('ends with exactly 30 running machines on the platform and in Postgres, no duplicate, no orphan', async () => {
+    const base = sim.account('crash-lab');
+    // Three calls at a time, ten a second: the creates take seconds, so every kill lands mid-task.
+    const account = await call('POST', '/v1/accounts', {
+      ...base,
+      options: { ...base.options, concurrency: 3, ratePerSecond: 10, listLagMs: 600 },
+    });
+    const zones = await call('GET', `/v1/accounts/${account.id}/zones`);
+    const types = await call('GET', `/v1/accounts/${account.id}/instance-types`);
+    const images = await call('GET', `/v1/accounts/${account.id}/images`);
+    const template = await call('POST', '/v1/templates', {
+      name: 'crash',
+      accountId: account.id,
+      spec: { zone: zones.items[0].id, instanceType: types.items[0].id, image: images.items[0].id },
+    });
+    const task = await call('POST', `/v1/templates/${template.id}/expand`, { count: 30 });
+
+    const progressed = () =>
+      t.prisma.taskItem.count({ where: { taskId: task.id, state: { in: ['submitted', 'waiting', 'succeeded'] } } });
+    let inFlightAtKills = 0;
+    // 1-4. kill after a few creates, mid-way, late, and once every create is out (machines booting)
+    for (const threshold of [2, 11, 21, 30]) {
+      const w = worker();
+      await vi.waitFor(async () => expect(await progressed()).toBeGreaterThanOrEqual(threshold), {
+        timeout: 30_000,
+        interval: 15,
+      });
+      w.child.kill('SIGKILL');
+      expect((await w.exited).signal).toBe('SIGKILL');
+      inFlightAtKills += await t.prisma.taskItem.count({
+        where: { taskId: task.id, state: 'submitted', instanceId: null },
+      });
+    }
+    // 5. a last worker finishes the job
+    const last = worker();
+    await vi.waitFor(
+      async () => expect((await call('GET', `/v1/tasks/${task.id}`)).status).toMatch(/succeeded|failed|cancelled/),
+      { timeout: 60_000, interval: 200 },
+    );
+    last.child.kill('SIGTERM');
+    await last.exited;
+
+    const final = await call('GET', `/v1/tasks/${task.id}`);
+    expect(final).toMatchObject({
+      status: 'succeeded',
+      counts: { requested: 30, succeeded: 30, failed: 0, inProgress: 0 },
+    });
+    // At least one kill hit a create whose answer was never recorded: the hard case was exercised.
+    expect(inFlightAtKills).toBeGreaterThan(0);
+
+    // The platform: exactly 30 machines, 30 distinct names, all running.
+    const onPlatform = sim.engine.instances.all();
+    expect(onPlatform).toHaveLength(30);
+    expect(new Set(onPlatform.map((m) => m.name)).size).toBe(30);
+    expect(onPlatform.every((m) => m.state === 'running')).toBe(true);
+
+    // Postgres: the same 30, running, owned by the task and template; every item holds one of them.
+    const recorded = await t.prisma.instance.findMany({ where: { accountId: account.id, deletedAt: null } });
+    expect(recorded).toHaveLength(30);
+    expect(recorded.every((r) => r.status === 'running' && r.taskId === task.id && r.templateId === template.id)).toBe(
+      true,
+    );
+    expect(new Set(recorded.map((r) => r.providerId))).toEqual(new Set(onPlatform.map((m) => m.id)));
+    const items = await t.prisma.taskItem.findMany({ where: { taskId: task.id } });
+    expect(new Set(items.map((i) => i.instanceId))).toEqual(new Set(onPlatform.map((m) => m.id)));
+  }, 120_000);
+});
