@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 interface SseEvent {
-  id?: string;
+  id: string | undefined;
   event: string;
   data: Record<string, unknown>;
 }
@@ -44,7 +44,7 @@ async function readStream(taskId: string, lastEventId?: string): Promise<SseEven
   const text = await res.body.text();
   return text
     .split('\n\n')
-    .map((block) => {
+    .map((block): SseEvent | null => {
       const lines = block.split('\n').filter((l) => l && !l.startsWith(':') && !l.startsWith('retry:'));
       if (lines.length === 0) return null;
       const field = (name: string) => lines.find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
