@@ -4,7 +4,7 @@
  * paging cost the same whatever the platform; syncs and single reads keep
  * it current. One statement writes a whole page of machines.
  */
-import type { PrismaClient } from '../generated/prisma/client.ts';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import type { Instance, ProviderInstance } from '../domain/instance.ts';
 import { InstanceStatus } from '../domain/instance.ts';
 import { ProviderKind } from '../domain/providers.ts';
@@ -63,13 +63,26 @@ export interface Ownership {
   taskId?: string | null;
 }
 
+/** The columns whose change is worth a write when a task watches its machines every second. */
+const CHANGED_ONLY = Prisma.sql`WHERE (cur."status", cur."statusRaw", cur."name", cur."privateIps", cur."publicIps", cur."zone", cur."launchedAt")
+  IS DISTINCT FROM (EXCLUDED."status", EXCLUDED."statusRaw", EXCLUDED."name", EXCLUDED."privateIps", EXCLUDED."publicIps", EXCLUDED."zone", COALESCE(EXCLUDED."launchedAt", cur."launchedAt"))
+  OR cur."templateId" IS DISTINCT FROM COALESCE(cur."templateId", EXCLUDED."templateId")
+  OR cur."taskId" IS DISTINCT FROM COALESCE(cur."taskId", EXCLUDED."taskId")
+  OR cur."deletedAt" IS NOT NULL`;
+
 export function createInstanceRecords(prisma: PrismaClient) {
   return {
     /**
      * Records what a platform reported. Ownership (template, task) is set
      * once and never overwritten by a later plain sync.
      */
-    async upsert(accountId: string, seen: ProviderInstance[], owner: Ownership = {}): Promise<InstanceRow[]> {
+    async upsert(
+      accountId: string,
+      seen: ProviderInstance[],
+      owner: Ownership = {},
+      /** false: leave rows whose content did not change alone (no write, not returned); a sync needs true for lastSeenAt. */
+      touchUnchanged = true,
+    ): Promise<InstanceRow[]> {
       if (seen.length === 0) return [];
       const payload = JSON.stringify(seen.map((i) => ({ ...i, launchedAt: i.launchedAt?.toISOString() ?? null })));
       return prisma.$queryRaw<InstanceRow[]>`
@@ -93,6 +106,7 @@ export function createInstanceRecords(prisma: PrismaClient) {
           "taskId" = COALESCE(cur."taskId", EXCLUDED."taskId"),
           "lastSeenAt" = now(),
           "deletedAt" = CASE WHEN EXCLUDED."status" = 'deleted' THEN COALESCE(cur."deletedAt", now()) ELSE NULL END
+        ${touchUnchanged ? Prisma.empty : CHANGED_ONLY}
         RETURNING *`;
     },
 

@@ -66,7 +66,7 @@ export async function observe(deps: EngineDeps, ctx: RoundContext, items: ItemRo
     const mine = await listAll(deps, ctx, ctx.markerPrefix);
     const byName = new Map(mine.map((m) => [m.name, m]));
     for (const item of creates) byItem.set(item.id, byName.get(item.marker));
-    await deps.records.upsert(ctx.accountId, mine, { templateId: ctx.templateId, taskId: ctx.taskId });
+    await deps.records.upsert(ctx.accountId, mine, { templateId: ctx.templateId, taskId: ctx.taskId }, false);
 
     const pendingJobs = [...new Set(creates.filter((i) => i.jobId && !byName.has(i.marker)).map((i) => i.jobId!))];
     if (pendingJobs.length > 0 && ctx.provider.supports('jobs.get')) {
@@ -91,7 +91,7 @@ export async function observe(deps: EngineDeps, ctx: RoundContext, items: ItemRo
     }
     const byId = new Map(found.map((m) => [m.providerId, m]));
     for (const item of deletes) byItem.set(item.id, item.instanceId ? byId.get(item.instanceId) : undefined);
-    await deps.records.upsert(ctx.accountId, found);
+    await deps.records.upsert(ctx.accountId, found, {}, false);
   }
   return { byItem, jobs };
 }

@@ -20,7 +20,7 @@ import { markerPrefix } from './markers.ts';
 import { observe, type ItemRow } from './observe.ts';
 import { ACTIVE_ITEM_STATES } from './outcome.ts';
 import { lockTemplate } from './scheduling.ts';
-import { applyBookkeeping, sendCreate, sendDelete, type StepContext } from './steps.ts';
+import { applyBookkeepingBatch, sendCreate, sendDelete, type StepContext } from './steps.ts';
 import { orderVictims, shrinkCandidates } from './victims.ts';
 
 export class WorkerStopping extends Error {
@@ -194,6 +194,7 @@ export async function runTask(deps: EngineDeps, taskId: string, stopping: AbortS
     const seen = await observe(deps, ctx, items);
     const now = Date.now();
     const calls: { item: ItemRow; step: Step }[] = [];
+    const bookkeeping: { item: ItemRow; step: Step }[] = [];
     for (const item of items) {
       const machine = seen.byItem.get(item.id);
       const job = item.jobId ? seen.jobs.get(item.jobId) : undefined;
@@ -214,9 +215,10 @@ export async function runTask(deps: EngineDeps, taskId: string, stopping: AbortS
         if (item.nextAttemptAt && item.nextAttemptAt.getTime() > now) continue;
         calls.push({ item, step });
       } else if (step.do !== 'wait') {
-        await applyBookkeeping(deps, ctx, item, step);
+        bookkeeping.push({ item, step });
       }
     }
+    await applyBookkeepingBatch(deps, ctx, bookkeeping);
 
     // A long round of calls must still notice a cancel (or the deadline) between calls.
     const halt = watchForHalt(deps, taskId, current.deadlineAt);

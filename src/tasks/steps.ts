@@ -61,6 +61,47 @@ export interface StepContext extends RoundContext {
 
 type Update = Prisma.TaskItemUpdateInput;
 
+/**
+ * Applies a round's bookkeeping steps: the common ones (succeed, cancel,
+ * rolled back) as one statement each for all items, the rest item by item.
+ * A round over a thousand machines must not cost a thousand round trips.
+ */
+export async function applyBookkeepingBatch(
+  deps: EngineDeps,
+  ctx: StepContext,
+  steps: { item: ItemRow; step: Step }[],
+): Promise<void> {
+  const ids = (pred: (x: { item: ItemRow; step: Step }) => boolean) => steps.filter(pred).map((x) => x.item);
+  const succeededCreates = ids((x) => x.step.do === 'succeed' && x.item.action === 'create');
+  const succeededDeletes = ids((x) => x.step.do === 'succeed' && x.item.action === 'delete');
+  const cancelled = ids((x) => x.step.do === 'cancel');
+  const rolledBack = ids((x) => x.step.do === 'rolled_back');
+  const gone = [...succeededDeletes, ...rolledBack].map((i) => i.instanceId).filter((id): id is string => id !== null);
+
+  const update = (items: ItemRow[], data: Prisma.TaskItemUpdateManyMutationInput) =>
+    items.length ? deps.prisma.taskItem.updateMany({ where: { id: { in: items.map((i) => i.id) } }, data }) : undefined;
+  await Promise.all([
+    update([...succeededCreates, ...succeededDeletes], { state: 'succeeded', errorCode: null, errorMessage: null }),
+    update(cancelled, { state: 'cancelled' }),
+    update(rolledBack, { state: 'rolled_back' }),
+    gone.length
+      ? deps.prisma.instance.updateMany({
+          where: { accountId: ctx.accountId, providerId: { in: gone }, deletedAt: null },
+          data: { status: 'deleted', deletedAt: new Date() },
+        })
+      : undefined,
+  ]);
+  for (const i of succeededCreates)
+    ctx.events.push({ type: 'item.running', data: { seq: i.seq, providerId: i.instanceId } });
+  for (const i of succeededDeletes)
+    ctx.events.push({ type: 'item.deleted', data: { seq: i.seq, providerId: i.instanceId } });
+  for (const i of rolledBack)
+    ctx.events.push({ type: 'item.rolled_back', data: { seq: i.seq, providerId: i.instanceId } });
+
+  const rest = steps.filter((x) => x.step.do === 'adopt' || x.step.do === 'fail');
+  await Promise.all(rest.map(({ item, step }) => applyBookkeeping(deps, ctx, item, step)));
+}
+
 export async function applyBookkeeping(deps: EngineDeps, ctx: StepContext, item: ItemRow, step: Step): Promise<void> {
   const write = (data: Update) => deps.prisma.taskItem.update({ where: { id: item.id }, data });
   switch (step.do) {
