@@ -46,6 +46,8 @@ export const EnvSchema = z.object({
     .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, dot, dash and underscore only')
     .default('cloudplane'),
   CLOUDPLANE_BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
+  /** PostgreSQL connections per process; a worker needs about one per concurrent platform call it makes. */
+  CLOUDPLANE_DB_POOL_SIZE: positiveInt.default(20),
   /** Apply pending SQL migrations at start (under an advisory lock, safe with many replicas). */
   CLOUDPLANE_MIGRATE_ON_START: flag.default(true),
   /** Create the database named in DATABASE_URL when it does not exist yet. */
@@ -87,6 +89,7 @@ export interface Config {
   secretKeyIsDevelopmentDefault: boolean;
   redisPrefix: string;
   bodyLimitBytes: number;
+  dbPoolSize: number;
   migrateOnStart: boolean;
   createDatabase: boolean;
   shutdownGraceMs: number;
@@ -138,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKeyIsDevelopmentDefault: e.CLOUDPLANE_SECRET_KEY === undefined,
     redisPrefix: e.CLOUDPLANE_REDIS_PREFIX,
     bodyLimitBytes: e.CLOUDPLANE_BODY_LIMIT_BYTES,
+    dbPoolSize: e.CLOUDPLANE_DB_POOL_SIZE,
     migrateOnStart: e.CLOUDPLANE_MIGRATE_ON_START,
     createDatabase: e.CLOUDPLANE_CREATE_DATABASE,
     shutdownGraceMs: e.CLOUDPLANE_SHUTDOWN_GRACE_SECONDS * 1000,

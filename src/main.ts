@@ -36,7 +36,9 @@ async function prepareDatabase(config: Config, logger: Logger) {
 
 /** Connections and services shared by the roles this process runs. Closed last (pushed first). */
 async function connect(config: Config, logger: Logger, closers: Closer[]) {
-  const prisma = createPrisma({ databaseUrl: config.databaseUrl });
+  const prisma = createPrisma({ databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize });
+  // Open a connection now: the first query of a process pays for setting up the query engine.
+  await prisma.$queryRaw`SELECT 1`;
   const redis = createRedis(config.redisUrl, { enableOfflineQueue: true, maxRetriesPerRequest: 3 }, logger);
   const subscriber = createRedis(config.redisUrl, { enableOfflineQueue: true }, logger);
   const queue = createQueue({ connection: bullConnection(config.redisUrl), prefix: config.redisPrefix });

@@ -41,19 +41,44 @@ export function createAccountLimits(redis: Redis, prefix: string, leaseMs = 30_0
     }
   }
 
+  const slotFor = (accountId: string, limit: AccountLimit) =>
+    new Semaphore(redis, `${prefix}:concurrency:${accountId}`, limit.concurrency, {
+      lockTimeout: leaseMs,
+      acquireTimeout: 10 * 60_000,
+      retryInterval: 10,
+      onLockLost: () => undefined,
+    });
+
   return {
     /** Runs one platform call inside the account's limits. */
     async run<T>(accountId: string, limit: AccountLimit, call: () => Promise<T>): Promise<T> {
-      const slot = new Semaphore(redis, `${prefix}:concurrency:${accountId}`, limit.concurrency, {
-        lockTimeout: leaseMs,
-        acquireTimeout: 10 * 60_000,
-        retryInterval: 10,
-        onLockLost: () => undefined,
-      });
+      const slot = slotFor(accountId, limit);
       await slot.acquire();
       try {
         await awaitRate(accountId, limit.ratePerSecond);
         return await call();
+      } finally {
+        await slot.release().catch(() => undefined);
+      }
+    },
+
+    /**
+     * Holds one slot for a lane that makes many calls in a row (a round of
+     * creates): one acquire per lane instead of one per call. Each call
+     * still waits for the rate limit.
+     */
+    async lane(
+      accountId: string,
+      limit: AccountLimit,
+      work: (call: <T>(fn: () => Promise<T>) => Promise<T>) => Promise<void>,
+    ) {
+      const slot = slotFor(accountId, limit);
+      await slot.acquire();
+      try {
+        await work(async (fn) => {
+          await awaitRate(accountId, limit.ratePerSecond);
+          return fn();
+        });
       } finally {
         await slot.release().catch(() => undefined);
       }

@@ -41,7 +41,8 @@ export interface Observation {
 
 /** Above this many machines to check by id, one full list is cheaper than a call each. */
 const GET_EACH_LIMIT = 25;
-const PAGE_SIZE = 500;
+/** Large pages: one list call per round covers a big task (adapters cap it at their platform's maximum). */
+const PAGE_SIZE = 1000;
 
 async function listAll(deps: EngineDeps, ctx: RoundContext, namePrefix?: string): Promise<ProviderInstance[]> {
   const seen: ProviderInstance[] = [];
@@ -62,7 +63,9 @@ export async function observe(deps: EngineDeps, ctx: RoundContext, items: ItemRo
   const creates = items.filter((i) => i.action === 'create');
   const deletes = items.filter((i) => i.action === 'delete');
 
-  if (creates.length > 0) {
+  // Items never sent (planned, no attempt yet) cannot have a machine: a fresh task skips the list.
+  const couldExist = creates.some((i) => i.state !== 'planned' || i.attempts > 0);
+  if (couldExist) {
     const mine = await listAll(deps, ctx, ctx.markerPrefix);
     const byName = new Map(mine.map((m) => [m.name, m]));
     for (const item of creates) byItem.set(item.id, byName.get(item.marker));

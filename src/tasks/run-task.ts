@@ -20,7 +20,8 @@ import { markerPrefix } from './markers.ts';
 import { observe, type ItemRow } from './observe.ts';
 import { ACTIVE_ITEM_STATES } from './outcome.ts';
 import { lockTemplate } from './scheduling.ts';
-import { applyBookkeepingBatch, sendCreate, sendDelete, type StepContext } from './steps.ts';
+import { sendCreates } from './create-batch.ts';
+import { applyBookkeepingBatch, sendDelete, type StepContext } from './steps.ts';
 import { orderVictims, shrinkCandidates } from './victims.ts';
 
 export class WorkerStopping extends Error {
@@ -223,10 +224,11 @@ export async function runTask(deps: EngineDeps, taskId: string, stopping: AbortS
     // A long round of calls must still notice a cancel (or the deadline) between calls.
     const halt = watchForHalt(deps, taskId, current.deadlineAt);
     try {
-      await forEachLimited(calls, limit.concurrency, async ({ item, step }) => {
-        if (stopping.aborted || (halt.halted() && step.do === 'create' && item.state === 'planned')) return;
-        if (step.do === 'create') await sendCreate(deps, ctx, item);
-        else await sendDelete(deps, ctx, item);
+      const creates = calls.filter((c) => c.step.do === 'create').map((c) => c.item);
+      const deletes = calls.filter((c) => c.step.do === 'delete').map((c) => c.item);
+      await sendCreates(deps, ctx, creates, () => stopping.aborted || halt.halted());
+      await forEachLimited(deletes, limit.concurrency, async (item) => {
+        if (!stopping.aborted) await sendDelete(deps, ctx, item);
       });
     } finally {
       halt.stop();
@@ -237,7 +239,8 @@ export async function runTask(deps: EngineDeps, taskId: string, stopping: AbortS
       await deps.events.notify(taskId);
     }
     await saveProgress(deps, taskId);
-    // After sending calls the picture is already stale: look again at once.
-    if (calls.length === 0) await sleep(settings.pollMs, undefined, { signal: stopping }).catch(() => undefined);
+    // After sending calls, or while machines are changing state, the picture is already stale: look again at once.
+    if (calls.length === 0 && bookkeeping.length === 0)
+      await sleep(settings.pollMs, undefined, { signal: stopping }).catch(() => undefined);
   }
 }

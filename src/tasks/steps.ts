@@ -31,7 +31,7 @@ const errorFields = (err: ProviderError | UnsupportedOperationError) =>
     ? { errorCode: err.providerCode ?? err.kind, errorMessage: err.providerMessage ?? err.message }
     : { errorCode: 'unsupported', errorMessage: err.message };
 
-function placeholder(
+export function placeholder(
   providerId: string,
   name: string,
   spec: MachineSpec,
@@ -151,37 +151,6 @@ export async function applyBookkeeping(deps: EngineDeps, ctx: StepContext, item:
   }
 }
 
-/** Sends one create. Returns false when the item must wait (backoff) before anything else. */
-export async function sendCreate(deps: EngineDeps, ctx: StepContext, item: ItemRow): Promise<void> {
-  const attempts = item.attempts + 1;
-  await deps.prisma.taskItem.update({
-    where: { id: item.id },
-    data: { state: 'submitted', submittedAt: new Date(), attempts, nextAttemptAt: null },
-  });
-  const tags = { ...ctx.spec.tags, [TEMPLATE_TAG]: ctx.templateId, [TASK_TAG]: ctx.taskId };
-  try {
-    const accepted = await deps.limits.run(ctx.accountId, ctx.limit, () =>
-      ctx.provider.createInstance({ spec: ctx.spec, name: item.marker, tags }),
-    );
-    if (accepted.instanceId) {
-      await deps.prisma.taskItem.update({
-        where: { id: item.id },
-        data: { state: 'waiting', instanceId: accepted.instanceId },
-      });
-      await deps.records.upsert(ctx.accountId, [placeholder(accepted.instanceId, item.marker, ctx.spec, tags)], {
-        templateId: ctx.templateId,
-        taskId: ctx.taskId,
-      });
-      ctx.events.push({ type: 'item.created', data: { seq: item.seq, providerId: accepted.instanceId } });
-    } else if (accepted.jobId) {
-      await deps.prisma.taskItem.update({ where: { id: item.id }, data: { jobId: accepted.jobId } });
-      ctx.events.push({ type: 'item.submitted', data: { seq: item.seq, jobId: accepted.jobId } });
-    }
-  } catch (err) {
-    await onCallError(deps, ctx, item, attempts, err, 'create');
-  }
-}
-
 /** Sends one delete (a shrink victim, or a rollback of a machine this task made). */
 export async function sendDelete(deps: EngineDeps, ctx: StepContext, item: ItemRow): Promise<void> {
   const attempts = item.attempts + 1;
@@ -203,7 +172,7 @@ export async function sendDelete(deps: EngineDeps, ctx: StepContext, item: ItemR
   }
 }
 
-async function onCallError(
+export async function onCallError(
   deps: EngineDeps,
   ctx: StepContext,
   item: ItemRow,
