@@ -6,16 +6,22 @@
 import { randomBytes } from 'node:crypto';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { ApiError, notFound } from '../domain/errors.ts';
-import type { Instance, InstanceAction, InstanceStatus, ProviderInstance, Tags } from '../domain/instance.ts';
+import type { Instance, InstanceAction, InstanceStatus, Tags } from '../domain/instance.ts';
 import type { MachineSpec } from '../domain/machine-spec.ts';
 import type { ProviderKind } from '../domain/providers.ts';
 import type { SecretBox } from '../db/secret-box.ts';
 import type { AccountProviders } from '../inventory/account-providers.ts';
-import { toInstanceView, type InstanceRecords, type InstanceRow } from '../inventory/instance-records.ts';
+import {
+  placeholderInstance,
+  toInstanceView,
+  type InstanceRecords,
+  type InstanceRow,
+} from '../inventory/instance-records.ts';
 import type { InstanceSync } from '../inventory/instance-sync.ts';
 import type { Provider } from '../providers/registry.ts';
 import { keyset, toPage } from './pagination.ts';
 import { openSpec, slugPrefix } from '../db/template-spec.ts';
+import { TEMPLATE_TAG } from '../domain/tags.ts';
 
 export interface InstanceListQuery {
   limit: number;
@@ -33,28 +39,6 @@ export type CreateInstanceInput =
   { templateId: string; name?: string } | { accountId: string; spec: MachineSpec; name?: string };
 
 export type BulkAction = InstanceAction | 'delete';
-
-/** The tag that ties a machine to its template on platforms that keep tags/metadata. */
-export const TEMPLATE_TAG = 'cloudplane-template';
-
-/** A record for a machine the platform accepted but has not described yet. */
-function placeholder(providerId: string, name: string, spec: MachineSpec, tags: Tags): ProviderInstance {
-  return {
-    providerId,
-    name,
-    status: 'pending',
-    statusRaw: 'accepted',
-    region: spec.region ?? null,
-    zone: spec.zone ?? null,
-    instanceType: spec.instanceType,
-    image: spec.image,
-    privateIps: [],
-    publicIps: [],
-    tags,
-    launchedAt: null,
-    providerData: {},
-  };
-}
 
 export function createInstanceService(deps: {
   prisma: PrismaClient;
@@ -197,7 +181,7 @@ export function createInstanceService(deps: {
       const seen =
         (accepted.instanceId && provider.supports('instances.get')
           ? await provider.getInstance(accepted.instanceId).catch(() => null)
-          : null) ?? placeholder(providerId, name, spec, tags);
+          : null) ?? placeholderInstance(providerId, name, spec, tags);
       const [row] = await records.upsert(accountId, [seen], { templateId });
       return view(row!, provider);
     },

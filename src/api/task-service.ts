@@ -16,6 +16,7 @@ import type { TaskEvents } from '../tasks/events.ts';
 import { markerPrefix } from '../tasks/markers.ts';
 import type { TaskQueue } from '../tasks/queue.ts';
 import { admit, ensureJob, handOver, lockTemplate } from '../tasks/scheduling.ts';
+import { deleteItems } from '../tasks/victims.ts';
 import { keyset, toPage } from './pagination.ts';
 import { validationFailed } from './validation.ts';
 
@@ -182,13 +183,10 @@ export function createTaskService(deps: {
         (tx, taskId) =>
           victims.length
             ? tx.taskItem.createMany({
-                data: victims.map((v, i) => ({
+                data: deleteItems(
                   taskId,
-                  seq: i + 1,
-                  action: 'delete' as const,
-                  marker: `${taskId}:d${i + 1}`,
-                  instanceId: v.providerId,
-                })),
+                  victims.map((v) => v.providerId),
+                ),
               })
             : Promise.resolve(),
       );

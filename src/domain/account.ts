@@ -1,15 +1,8 @@
 import { z } from 'zod';
+import { ResourceName } from './names.ts';
 import { ProviderKind } from './providers.ts';
 
-export const AccountName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/,
-    'letters, digits, space, dot, dash, underscore; starting with a letter or digit',
-  );
+export const AccountName = ResourceName;
 
 const Endpoint = z
   .url({ protocol: /^https?$/ })

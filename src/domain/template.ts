@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MachineSpec } from './machine-spec.ts';
+import { ResourceName } from './names.ts';
 import { ProviderKind } from './providers.ts';
 
 /** Names of machines made from a template start with this: lowercase, hostname-safe, short enough for any platform. */
@@ -26,15 +27,7 @@ export const Template = z.object({
 });
 export type Template = z.infer<typeof Template>;
 
-export const TemplateName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/,
-    'letters, digits, space, dot, dash, underscore; starting with a letter or digit',
-  );
+export const TemplateName = ResourceName;
 
 export const CreateTemplate = z.object({
   name: TemplateName,

@@ -5,7 +5,8 @@
  * it current. One statement writes a whole page of machines.
  */
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
-import type { Instance, ProviderInstance } from '../domain/instance.ts';
+import type { Instance, ProviderInstance, Tags } from '../domain/instance.ts';
+import type { MachineSpec } from '../domain/machine-spec.ts';
 import { InstanceStatus } from '../domain/instance.ts';
 import { ProviderKind } from '../domain/providers.ts';
 
@@ -55,6 +56,25 @@ export function toInstanceView(row: InstanceRow, provider: string): Instance {
     firstSeenAt: row.firstSeenAt,
     lastSeenAt: row.lastSeenAt,
     deletedAt: row.deletedAt,
+  };
+}
+
+/** A record for a machine the platform accepted but has not described yet. */
+export function placeholderInstance(providerId: string, name: string, spec: MachineSpec, tags: Tags): ProviderInstance {
+  return {
+    providerId,
+    name,
+    status: 'pending',
+    statusRaw: 'accepted',
+    region: spec.region ?? null,
+    zone: spec.zone ?? null,
+    instanceType: spec.instanceType,
+    image: spec.image,
+    privateIps: [],
+    publicIps: [],
+    tags,
+    launchedAt: null,
+    providerData: {},
   };
 }
 

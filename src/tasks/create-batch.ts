@@ -14,7 +14,9 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { ProviderInstance } from '../domain/instance.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import type { ItemRow } from './observe.ts';
-import { onCallError, placeholder, TASK_TAG, TEMPLATE_TAG, type StepContext } from './steps.ts';
+import { TASK_TAG, TEMPLATE_TAG } from '../domain/tags.ts';
+import { placeholderInstance } from '../inventory/instance-records.ts';
+import { onCallError, type StepContext } from './steps.ts';
 
 interface Created {
   item: ItemRow;
@@ -112,7 +114,9 @@ async function record(deps: EngineDeps, ctx: StepContext, batch: Created[], tags
       UPDATE "TaskItem" AS t SET "state" = 'waiting', "instanceId" = v.instance_id, "updatedAt" = now()
       FROM (VALUES ${rows}) AS v(id, instance_id)
       WHERE t."id" = v.id AND t."state" = 'submitted'`;
-    const machines: ProviderInstance[] = withId.map((c) => placeholder(c.instanceId!, c.item.marker, ctx.spec, tags));
+    const machines: ProviderInstance[] = withId.map((c) =>
+      placeholderInstance(c.instanceId!, c.item.marker, ctx.spec, tags),
+    );
     await deps.records.upsert(ctx.accountId, machines, { templateId: ctx.templateId, taskId: ctx.taskId });
   }
   await Promise.all(

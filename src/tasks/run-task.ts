@@ -22,7 +22,7 @@ import { ACTIVE_ITEM_STATES } from './outcome.ts';
 import { lockTemplate } from './scheduling.ts';
 import { sendCreates } from './create-batch.ts';
 import { applyBookkeepingBatch, sendDelete, type StepContext } from './steps.ts';
-import { orderVictims, shrinkCandidates } from './victims.ts';
+import { deleteItems, orderVictims, shrinkCandidates } from './victims.ts';
 
 export class WorkerStopping extends Error {
   constructor() {
@@ -68,13 +68,10 @@ async function start(deps: EngineDeps, taskId: string) {
         params.policy ?? 'newest',
       ).slice(0, params.count);
       await tx.taskItem.createMany({
-        data: victims.map((v, i) => ({
+        data: deleteItems(
           taskId,
-          seq: i + 1,
-          action: 'delete' as const,
-          marker: `${taskId}:d${i + 1}`,
-          instanceId: v.providerId,
-        })),
+          victims.map((v) => v.providerId),
+        ),
       });
       await deps.events.append(
         taskId,

@@ -6,15 +6,13 @@
  */
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { MachineSpec } from '../domain/machine-spec.ts';
-import type { ProviderInstance } from '../domain/instance.ts';
 import { ProviderError, UnsupportedOperationError } from '../providers/contract.ts';
 import type { Step } from './decide.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import type { NewEvent } from './events.ts';
 import type { ItemRow, RoundContext } from './observe.ts';
 
-export const TASK_TAG = 'cloudplane-task';
-export const TEMPLATE_TAG = 'cloudplane-template';
+export { TASK_TAG, TEMPLATE_TAG } from '../domain/tags.ts';
 
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
@@ -30,29 +28,6 @@ const errorFields = (err: ProviderError | UnsupportedOperationError) =>
   err instanceof ProviderError
     ? { errorCode: err.providerCode ?? err.kind, errorMessage: err.providerMessage ?? err.message }
     : { errorCode: 'unsupported', errorMessage: err.message };
-
-export function placeholder(
-  providerId: string,
-  name: string,
-  spec: MachineSpec,
-  tags: Record<string, string>,
-): ProviderInstance {
-  return {
-    providerId,
-    name,
-    status: 'pending',
-    statusRaw: 'accepted',
-    region: spec.region ?? null,
-    zone: spec.zone ?? null,
-    instanceType: spec.instanceType,
-    image: spec.image,
-    privateIps: [],
-    publicIps: [],
-    tags,
-    launchedAt: null,
-    providerData: {},
-  };
-}
 
 export interface StepContext extends RoundContext {
   spec: MachineSpec;

@@ -51,3 +51,14 @@ export async function shrinkCandidates(
   });
   return rows.filter((r) => !excluded.has(r.providerId) && !r.providerId.startsWith('job:'));
 }
+
+/** Item rows for machines to delete, in the order given. */
+export function deleteItems(taskId: string, providerIds: string[]): Prisma.TaskItemCreateManyInput[] {
+  return providerIds.map((instanceId, i) => ({
+    taskId,
+    seq: i + 1,
+    action: 'delete',
+    marker: `${taskId}:d${i + 1}`,
+    instanceId,
+  }));
+}

@@ -37,8 +37,27 @@ function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** What a server seeded through the control API with few or no attributes is rendered with. */
+const SEEDED_DEFAULTS: H3cServerAttrs = {
+  imageRef: null,
+  flavorRef: 'seeded',
+  availabilityZone: 'nova',
+  zoneName: 'nova',
+  metadata: {},
+  keyName: null,
+  adminPass: '',
+  securityGroups: ['default'],
+  addresses: {},
+  host: 'cvk-seeded',
+  hypervisorHostname: 'cvk-seeded',
+  instanceName: 'instance-seeded',
+  hostId: '',
+  userId: '',
+  configDrive: false,
+};
+
 export function serverAttrs(inst: SimInstance): H3cServerAttrs {
-  return inst.attrs as unknown as H3cServerAttrs;
+  return { ...SEEDED_DEFAULTS, ...(inst.attrs as Partial<H3cServerAttrs>) };
 }
 
 export function renderServerBrief(inst: SimInstance) {

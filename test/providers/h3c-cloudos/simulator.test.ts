@@ -403,3 +403,21 @@ describe('control API', () => {
     expect((await call('GET', '/_sim/calls', undefined, null)).json.counts).toEqual({});
   });
 });
+
+describe('servers seeded through the control API', () => {
+  it('renders a server seeded with no platform attributes in the detail list', async () => {
+    const sim = createH3cSimulator({ seed: 11 });
+    const running = await startSimulator(sim.app);
+    try {
+      sim.engine.instances.create({ tenant: sim.defaultProjectId, name: 'seeded-one', initialState: 'running' });
+      const res = await request(`${running.baseUrl}/os/compute/v1/v2/${sim.defaultProjectId}/servers/detail`, {
+        headers: { 'x-auth-token': 'h3c-static-token', 'content-type': 'application/json' },
+      });
+      expect(res.statusCode).toBe(200);
+      const body = (await res.body.json()) as { servers: { name: string; status: string }[] };
+      expect(body.servers).toEqual([expect.objectContaining({ name: 'seeded-one', status: 'ACTIVE' })]);
+    } finally {
+      await running.close();
+    }
+  });
+});
