@@ -39,6 +39,7 @@ export const Capability = z.enum([
   'jobs.get',
   'groups.expand',
   'groups.shrink',
+  'operations.run',
 ]);
 export type Capability = z.infer<typeof Capability>;
 

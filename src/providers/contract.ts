@@ -198,6 +198,20 @@ export interface ProviderAdapter {
   /** Native group scaling, for platforms that scale a saved template themselves. */
   expandGroup?(request: { group: string; count: number; marker: string }): Promise<{ jobId: string }>;
   shrinkGroup?(request: { group: string; instanceIds: string[] }): Promise<{ jobId: string }>;
+
+  /** Runs one of the definition's documented extra operations with an input its schema already accepted. */
+  runOperation?(name: string, input: unknown): Promise<unknown>;
+}
+
+/**
+ * A documented platform operation beyond the unified model (the typed escape
+ * hatch): the adapter still does the wire work; callers send only `input`.
+ */
+export interface OperationSpec {
+  name: string;
+  summary: string;
+  input: z.ZodType;
+  output: z.ZodType;
 }
 
 /** Which method serves which capability: the one table the registry guards with. */
@@ -231,6 +245,7 @@ export const METHOD_OF = {
   'jobs.get': 'getJob',
   'groups.expand': 'expandGroup',
   'groups.shrink': 'shrinkGroup',
+  'operations.run': 'runOperation',
 } as const satisfies Record<Capability, keyof ProviderAdapter>;
 
 /** How one platform kind is registered: its schemas, its static facts, its factory. */
@@ -246,5 +261,7 @@ export interface ProviderDefinition<Credentials = unknown, Options extends BaseA
   options: z.ZodType<Options>;
   /** Default per-call timeout, when the account does not set one. */
   defaultTimeoutMs: number;
+  /** The platform's documented extra operations, run with `runOperation` (capability `operations.run`). */
+  operations: readonly OperationSpec[];
   create(account: AccountContext<Credentials, Options>, deps: AdapterDeps): ProviderAdapter;
 }

@@ -16,6 +16,7 @@ import { networkRoutes } from '../api/networks.ts';
 import { providerRoutes } from '../api/providers.ts';
 import { templateRoutes } from '../api/templates.ts';
 import { taskRoutes } from '../api/tasks.ts';
+import { operationRoutes } from '../api/operations.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { idempotencyPlugin } from './idempotency.ts';
 import type { Services } from './services.ts';
@@ -80,6 +81,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(instanceRoutes, { instances: s.instances });
   await app.register(networkRoutes, { providers: s.providers });
   await app.register(taskRoutes, { tasks: s.tasks, waker: s.waker });
+  await app.register(operationRoutes, { providers: s.providers });
 
   return app;
 }

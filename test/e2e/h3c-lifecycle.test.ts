@@ -292,6 +292,30 @@ describe('H3C CloudOS through the unified API', () => {
     }
   });
 
+  it("lists and runs the platform's documented extra operations, validating their input", async () => {
+    const catalog = await call('GET', '/v1/providers/h3c-cloudos/operations');
+    expect(catalog.status).toBe(200);
+    const names = catalog.body.items.map((o: Json) => o.name);
+    expect(names).toEqual(expect.arrayContaining(['keypairs.list', 'keypairs.get']));
+    expect(catalog.body.items.find((o: Json) => o.name === 'keypairs.get').input).toMatchObject({
+      type: 'object',
+      required: ['name'],
+    });
+
+    const listed = await call('POST', `/v1/accounts/${accountId}/operations/keypairs.list`, { input: {} });
+    expect(listed.status).toBe(200);
+    expect(listed.body).toMatchObject({ operation: 'keypairs.list', output: { keypairs: expect.any(Array) } });
+
+    const bad = await call('POST', `/v1/accounts/${accountId}/operations/keypairs.get`, {
+      input: { name: 'not a name!' },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors[0].pointer).toBe('/input/name');
+    const unknown = await call('POST', `/v1/accounts/${accountId}/operations/volumes.create`, { input: {} });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ provider: 'h3c-cloudos', operation: 'volumes.create' });
+  });
+
   it('never lets a credential reach a response or a log line', () => {
     const everything = seen.join('\n');
     expect(everything.length).toBeGreaterThan(1000);

@@ -112,6 +112,15 @@ const EXERCISE: Array<[Capability, (c: Ctx) => Promise<void>]> = [
     },
   ],
   [
+    'operations.run',
+    async (c) => {
+      // The first catalogued operation that takes an empty input, checked against its own output schema.
+      const op = c.provider.definition.operations.find((o) => o.input.safeParse({}).success);
+      if (!op) throw new Error('operations.run is declared but no operation takes an empty input');
+      op.output.parse(await c.provider.runOperation(op.name, {}));
+    },
+  ],
+  [
     'instances.delete',
     async (c) => {
       await c.provider.deleteInstance(id(c));

@@ -90,6 +90,8 @@ export const H3C_CAPABILITIES = [
   'instances.stop',
   'instances.reboot',
   'instances.console',
+  // Served by runOperation, which index.ts attaches with the operations catalog.
+  'operations.run',
 ] as const satisfies readonly Capability[];
 
 export const SERVERS = `/os/compute/v1/v2/${TENANT}/servers`;

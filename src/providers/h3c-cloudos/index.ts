@@ -5,6 +5,8 @@
 import type { ProviderDefinition } from '../contract.ts';
 import { H3cCredentials, H3cOptions } from './account.ts';
 import { H3C_CAPABILITIES, createH3cAdapter } from './adapter.ts';
+import { createH3cClient } from './client.ts';
+import { h3cOperations, runH3cOperation } from './operations.ts';
 
 export { H3cCredentials, H3cOptions } from './account.ts';
 export { createH3cClient, type H3cClient } from './client.ts';
@@ -23,5 +25,12 @@ export const h3cCloudos: ProviderDefinition<H3cCredentials, H3cOptions> = {
   options: H3cOptions,
   // A create waits on Nova's scheduler call before answering 202; 30 s leaves room for it.
   defaultTimeoutMs: 30_000,
-  create: (account, deps) => createH3cAdapter(account, deps),
+  operations: h3cOperations,
+  create(account, deps) {
+    const client = createH3cClient(account, deps);
+    return {
+      ...createH3cAdapter(account, deps, client),
+      runOperation: (name, input) => runH3cOperation(client, name, input),
+    };
+  },
 };
