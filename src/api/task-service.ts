@@ -10,6 +10,7 @@ import type { Principal } from '../domain/scopes.ts';
 import type { ExpandRequest, ShrinkRequest, Task, TaskKind, TaskStatus } from '../domain/task.ts';
 import { FINAL_TASK_STATUSES } from '../domain/task.ts';
 import { isUniqueViolation } from '../db/errors.ts';
+import type { Logger } from '../logger.ts';
 import { slugPrefix } from '../db/template-spec.ts';
 import { toInstanceView } from '../inventory/instance-records.ts';
 import type { TaskEvents } from '../tasks/events.ts';
@@ -53,11 +54,51 @@ export interface TaskListQuery {
   since?: Date;
 }
 
+type Live = { id: string; providerId: string; status: string };
+
+/**
+ * The group's live machines, and those not yet promised to an open shrink:
+ * victims already chosen (items) are taken out one by one; a queued shrink
+ * by count, whose victims are chosen when it starts, holds its count back.
+ */
+async function shrinkable(tx: Prisma.TransactionClient, templateId: string) {
+  const live: Live[] = await tx.instance.findMany({
+    where: { templateId, deletedAt: null, status: { notIn: ['deleting', 'deleted'] } },
+    select: { id: true, providerId: true, status: true },
+  });
+  const open = await tx.task.findMany({
+    where: { templateId, kind: 'shrink', status: { in: OPEN } },
+    select: {
+      requested: true,
+      items: { where: { state: { in: ['planned', 'submitted', 'waiting'] } }, select: { instanceId: true } },
+    },
+  });
+  const chosen = new Set(open.flatMap((t) => t.items.map((i) => i.instanceId)));
+  const heldBack = open.filter((t) => t.items.length === 0).reduce((n, t) => n + t.requested, 0);
+  const free = live.filter((l) => !chosen.has(l.providerId));
+  return { live, free, room: Math.max(0, free.length - heldBack) };
+}
+
+/** Explicit victims must be live members; broken machines go first, then the order given. */
+function explicitVictims(live: Live[], ids: string[]): string[] {
+  const byId = new Map(live.map((l) => [l.id, l]));
+  const bad: FieldError[] = ids.flatMap((id, i) =>
+    byId.has(id)
+      ? []
+      : [{ in: 'body', pointer: `/instanceIds/${i}`, detail: `${id} is not a live machine of this template's group` }],
+  );
+  if (bad.length) throw validationFailed(bad);
+  const chosen = [...new Set(ids)].map((id) => byId.get(id)!);
+  const broken = (c: Live) => c.status === 'error' || c.status === 'unknown';
+  return [...chosen.filter(broken), ...chosen.filter((c) => !broken(c))].map((c) => c.providerId);
+}
+
 export function createTaskService(deps: {
   prisma: PrismaClient;
   queue: TaskQueue;
   events: TaskEvents;
   maxCount: number;
+  logger: Logger;
 }) {
   const { prisma } = deps;
 
@@ -88,7 +129,12 @@ export function createTaskService(deps: {
           );
           return admit(tx, templateId, taskId);
         });
-        if (admitted) await ensureJob(deps.queue, taskId);
+        // The task is committed: a queue hiccup now must not turn into an error the client retries
+        // (that would create a second task). The sweeper adds the missing job.
+        if (admitted)
+          await ensureJob(deps.queue, taskId).catch((err: Error) =>
+            deps.logger.warn({ taskId, err: err.message }, 'enqueue failed; the sweeper will retry'),
+          );
         return toTaskView(await prisma.task.findUniqueOrThrow({ where: { id: taskId } }));
       } catch (err) {
         // Markers embed 8 hex digits of the task id; on the rare clash, draw another id.
@@ -114,7 +160,8 @@ export function createTaskService(deps: {
           accountId: tpl.accountId,
           requested: body.count,
           inProgress: body.count,
-          params: { onFailure: body.onFailure, count: body.count },
+          // The marker prefix is fixed with the items: renaming the template later must not hide its machines.
+          params: { onFailure: body.onFailure, count: body.count, markerPrefix: markerPrefix(prefix, id) },
           reason: body.reason ?? null,
           requestedBy: principal?.name ?? null,
         }),
@@ -128,67 +175,42 @@ export function createTaskService(deps: {
 
     async shrink(templateId: string, body: ShrinkRequest, principal: Principal | null): Promise<Task> {
       const tpl = await template(templateId);
-      const live = await prisma.instance.findMany({
-        where: { templateId, deletedAt: null, status: { notIn: ['deleting', 'deleted'] } },
-        select: { id: true, providerId: true, status: true },
-      });
-      const promised = await prisma.task.aggregate({
-        where: { templateId, kind: 'shrink', status: { in: OPEN } },
-        _sum: { requested: true },
-      });
-      const available = live.length - (promised._sum.requested ?? 0);
-      let victims: { providerId: string }[] = [];
-      if (body.instanceIds) {
-        const byId = new Map(live.map((l) => [l.id, l]));
-        const bad: FieldError[] = body.instanceIds.flatMap((id, i) =>
-          byId.has(id)
-            ? []
-            : [
-                {
-                  in: 'body',
-                  pointer: `/instanceIds/${i}`,
-                  detail: `${id} is not a live machine of this template's group`,
-                },
-              ],
-        );
-        if (bad.length) throw validationFailed(bad);
-        // Broken machines first, then the order given.
-        const chosen = [...new Set(body.instanceIds)].map((id) => byId.get(id)!);
-        victims = [
-          ...chosen.filter((c) => ['error', 'unknown'].includes(c.status)),
-          ...chosen.filter((c) => !['error', 'unknown'].includes(c.status)),
-        ];
-      }
-      const count = body.count ?? victims.length;
-      if (count > deps.maxCount) throw tooMany('/count', `at most ${deps.maxCount} machines per task`);
-      if (count > available) {
-        throw tooMany(
-          body.count !== undefined ? '/count' : '/instanceIds',
-          `the group has ${Math.max(0, available)} machine(s) not already being removed; cannot remove ${count}`,
-        );
-      }
+      if ((body.count ?? 0) > deps.maxCount) throw tooMany('/count', `at most ${deps.maxCount} machines per task`);
+      let victims: string[] = [];
       return submit(
         templateId,
-        async (_tx, id) => ({
-          id,
-          kind: 'shrink',
-          templateId,
-          accountId: tpl.accountId,
-          requested: count,
-          inProgress: count,
-          params: { policy: body.policy, ...(body.count !== undefined ? { count: body.count } : {}) },
-          reason: body.reason ?? null,
-          requestedBy: principal?.name ?? null,
-        }),
+        // Checked under the template lock, so two shrinks racing cannot both promise the same machines.
+        async (tx, id) => {
+          const { live, free, room } = await shrinkable(tx, templateId);
+          if (body.instanceIds) victims = explicitVictims(live, body.instanceIds);
+          const count = body.count ?? victims.length;
+          if (count > room) {
+            throw tooMany(
+              body.count !== undefined ? '/count' : '/instanceIds',
+              `the group has ${room} machine(s) not already being removed; cannot remove ${count}`,
+            );
+          }
+          const freeIds = new Set(free.map((f) => f.providerId));
+          const taken = new Set(victims.filter((v) => !freeIds.has(v)));
+          if (taken.size)
+            throw tooMany(
+              '/instanceIds',
+              `${taken.size} of these machines are already being removed by another shrink`,
+            );
+          return {
+            id,
+            kind: 'shrink',
+            templateId,
+            accountId: tpl.accountId,
+            requested: count,
+            inProgress: count,
+            params: { policy: body.policy, ...(body.count !== undefined ? { count: body.count } : {}) },
+            reason: body.reason ?? null,
+            requestedBy: principal?.name ?? null,
+          };
+        },
         (tx, taskId) =>
-          victims.length
-            ? tx.taskItem.createMany({
-                data: deleteItems(
-                  taskId,
-                  victims.map((v) => v.providerId),
-                ),
-              })
-            : Promise.resolve(),
+          victims.length ? tx.taskItem.createMany({ data: deleteItems(taskId, victims) }) : Promise.resolve(),
       );
     },
 
@@ -249,7 +271,10 @@ export function createTaskService(deps: {
         return null;
       });
       await deps.events.notify(id);
-      if (next) await ensureJob(deps.queue, next);
+      if (next)
+        await ensureJob(deps.queue, next).catch((err: Error) =>
+          deps.logger.warn({ taskId: next, err: err.message }, 'enqueue failed; the sweeper will retry'),
+        );
       return this.get(id);
     },
 
@@ -293,11 +318,15 @@ export function createTaskService(deps: {
 
     /** For the SSE stream: events after an id, and whether the task is over. */
     async eventsAfter(id: string, afterId: bigint, limit: number) {
-      const [events, task] = await Promise.all([
-        prisma.taskEvent.findMany({ where: { taskId: id, id: { gt: afterId } }, orderBy: { id: 'asc' }, take: limit }),
-        prisma.task.findUnique({ where: { id }, select: { status: true } }),
-      ]);
+      // Status first: the final event is committed with the final status, so once the status reads
+      // final, the events read after it include the last one.
+      const task = await prisma.task.findUnique({ where: { id }, select: { status: true } });
       if (!task) throw notFound('task', id);
+      const events = await prisma.taskEvent.findMany({
+        where: { taskId: id, id: { gt: afterId } },
+        orderBy: { id: 'asc' },
+        take: limit,
+      });
       return { events, final: FINAL_TASK_STATUSES.includes(task.status) };
     },
   };

@@ -33,11 +33,15 @@ const ListQuery = PageQuery.extend({
   since: z.iso.datetime({ offset: true }).optional().describe('Only tasks created at or after this instant'),
 });
 
+/** Items are numbered 1…count; a cursor outside that is not one this API issued. */
+const MAX_SEQ = 1_000_000;
+
 function seqCursor(cursor: string | undefined): number {
   if (cursor === undefined) return 0;
   const n = Number(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!Number.isInteger(n) || n < 0)
+  if (!Number.isInteger(n) || n < 0 || n > MAX_SEQ) {
     throw validationFailed([{ in: 'query', pointer: '/cursor', detail: 'unknown cursor' }]);
+  }
   return n;
 }
 
@@ -148,7 +152,12 @@ export const taskRoutes: FastifyPluginAsyncZod<{ tasks: TaskService; waker: Even
         description:
           'Replays past events (after `Last-Event-ID` when given), then streams new ones; ends with an `end` event once the task is final. Works through any API replica.',
         params: IdParams,
-        headers: z.object({ 'last-event-id': z.string().regex(/^\d+$/).optional() }),
+        headers: z.object({
+          'last-event-id': z
+            .string()
+            .regex(/^\d{1,18}$/, 'an event id this stream sent')
+            .optional(),
+        }),
       },
     },
     async (req, reply) => {

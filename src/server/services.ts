@@ -51,7 +51,13 @@ export function createServices(s: ServiceSettings) {
   return {
     box,
     queue: s.queue,
-    tasks: createTaskService({ prisma: s.prisma, queue: s.queue, events, maxCount: s.tasks.maxCount }),
+    tasks: createTaskService({
+      prisma: s.prisma,
+      queue: s.queue,
+      events,
+      maxCount: s.tasks.maxCount,
+      logger: s.logger,
+    }),
     waker: createEventWaker(s.subscriber, s.redisPrefix),
     /** What a worker needs to run scaling tasks. */
     engine: () =>

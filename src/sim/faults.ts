@@ -11,7 +11,11 @@
 import { z } from 'zod';
 import type { Random } from './random.ts';
 
-export const FaultKind = z.enum(['http_error', 'timeout', 'rate_limit', 'malformed', 'refuse']);
+/**
+ * `lost_answer`: the platform acts on the call (after `holdMs`, even if the caller has given up by
+ * then) but its answer never arrives — the case that tests exactly-once creates after a timeout.
+ */
+export const FaultKind = z.enum(['http_error', 'timeout', 'rate_limit', 'malformed', 'refuse', 'lost_answer']);
 export type FaultKind = z.infer<typeof FaultKind>;
 
 export const FaultRuleInput = z
@@ -69,6 +73,7 @@ const DEFAULT_STATUS: Record<FaultKind, number> = {
   rate_limit: 429,
   malformed: 200,
   refuse: 400,
+  lost_answer: 200,
 };
 
 export function opMatches(pattern: string, op: string): boolean {

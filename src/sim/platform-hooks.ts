@@ -91,10 +91,32 @@ export function installPlatformHooks(app: FastifyInstance, opts: PlatformHooksOp
     if (!op) return;
     const fault = engine.faults.check(op);
     engine.calls.record({ op, at: engine.clock.now(), method: req.method, url: req.url, fault: fault?.kind ?? null });
+    if (fault?.kind === 'lost_answer') {
+      // The platform acts later whether or not the caller still listens; only a closing server stops it.
+      await new Promise<void>((resolve) => {
+        const release = () => {
+          clearTimeout(timer);
+          held.delete(release);
+          resolve();
+        };
+        const timer = setTimeout(release, fault.holdMs ?? 0);
+        held.add(release);
+      });
+      lostAnswers.add(reply);
+      return;
+    }
     const delay = engine.latencyMs();
     if (delay > 0 && (await hold(delay, reply)) === 'released') return abandon(reply);
     if (!fault) return;
     return sendFault(fault, reply);
+  });
+
+  // The handler ran and changed the platform; its answer is dropped on the floor.
+  const lostAnswers = new WeakSet<FastifyReply>();
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (!lostAnswers.has(reply)) return payload;
+    reply.raw.destroy();
+    return payload;
   });
 
   const sendFault = async (fault: FiredFault, reply: FastifyReply): Promise<FastifyReply> => {
@@ -128,6 +150,8 @@ export function installPlatformHooks(app: FastifyInstance, opts: PlatformHooksOp
         const body = opts.renderMalformed?.(fault.malformed, fault.op) ?? defaultMalformed(fault.malformed);
         return reply.code(fault.status).header('content-type', 'application/json; charset=utf-8').send(body);
       }
+      case 'lost_answer':
+        return reply; // handled before the handler runs
       case 'http_error':
       case 'refuse':
         return reply.code(fault.status).send(

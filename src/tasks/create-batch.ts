@@ -1,10 +1,12 @@
 /**
  * Sends a round's creates through `concurrency` lanes with the database
- * work batched around them: items are marked submitted a chunk at a time
- * just before their calls go out (still before any call, as reconciliation
- * requires), and the ids the platform returns are recorded in one
- * statement per chunk. A thousand creates cost a few dozen statements
- * instead of thousands of round trips.
+ * work batched around them. Each lane waits for the rate limit, then has its
+ * item marked `submitted` and sends the create at once: marks requested in
+ * the same tick share one UPDATE, so the mark still precedes its call by no
+ * more than a database round trip (reconciliation measures the list lag
+ * from it). The ids the platform returns are recorded one statement per
+ * chunk, and the record stamps `submittedAt` again with the time the
+ * platform accepted the create.
  *
  * A crash between a create and the flush of its id loses nothing: the item
  * is `submitted` without an id and reconciliation finds the machine by its
@@ -12,16 +14,39 @@
  */
 import { Prisma } from '../generated/prisma/client.ts';
 import type { ProviderInstance } from '../domain/instance.ts';
-import type { EngineDeps } from './engine-deps.ts';
-import type { ItemRow } from './observe.ts';
 import { TASK_TAG, TEMPLATE_TAG } from '../domain/tags.ts';
 import { placeholderInstance } from '../inventory/instance-records.ts';
+import type { EngineDeps } from './engine-deps.ts';
+import type { ItemRow } from './observe.ts';
 import { onCallError, type StepContext } from './steps.ts';
 
 interface Created {
   item: ItemRow;
   instanceId: string | null;
   jobId: string | null;
+}
+
+/** Coalesces the marks lanes ask for in one tick into a single UPDATE. */
+function createMarker(deps: EngineDeps) {
+  let waiting: { id: string; done: (err?: unknown) => void }[] = [];
+  const flushMarks = async () => {
+    const batch = waiting;
+    waiting = [];
+    try {
+      await deps.prisma.taskItem.updateMany({
+        where: { id: { in: batch.map((b) => b.id) } },
+        data: { state: 'submitted', submittedAt: new Date(), attempts: { increment: 1 }, nextAttemptAt: null },
+      });
+      for (const b of batch) b.done();
+    } catch (err) {
+      for (const b of batch) b.done(err);
+    }
+  };
+  return (id: string) =>
+    new Promise<void>((resolve, reject) => {
+      if (waiting.length === 0) setImmediate(() => void flushMarks());
+      waiting.push({ id, done: (err) => (err ? reject(err) : resolve()) });
+    });
 }
 
 export async function sendCreates(
@@ -32,46 +57,10 @@ export async function sendCreates(
 ): Promise<void> {
   const lanes = Math.max(1, Math.min(ctx.limit.concurrency, items.length));
   const tags = { ...ctx.spec.tags, [TEMPLATE_TAG]: ctx.templateId, [TASK_TAG]: ctx.taskId };
+  const mark = createMarker(deps);
   let cursor = 0;
-  const ready: ItemRow[] = [];
-  let marking: Promise<void> | null = null;
   let created: Created[] = [];
   const flushes: Promise<void>[] = [];
-
-  /** Marks the next chunk submitted (one statement) so its calls may go out. */
-  async function markNext() {
-    const chunk = items.slice(cursor, cursor + lanes);
-    cursor += chunk.length;
-    if (chunk.length === 0) return;
-    await deps.prisma.taskItem.updateMany({
-      where: { id: { in: chunk.map((i) => i.id) } },
-      data: { state: 'submitted', submittedAt: new Date(), attempts: { increment: 1 }, nextAttemptAt: null },
-    });
-    ready.push(...chunk);
-  }
-
-  /** Keeps up to one chunk marked ahead, so lanes rarely wait for the database between calls. */
-  function topUp() {
-    if (marking || cursor >= items.length || ready.length >= lanes || halted()) return;
-    marking = markNext().finally(() => {
-      marking = null;
-      topUp();
-    });
-  }
-
-  async function take(): Promise<ItemRow | undefined> {
-    for (;;) {
-      if (halted()) return undefined;
-      topUp();
-      const next = ready.shift();
-      if (next) {
-        topUp();
-        return next;
-      }
-      if (!marking) return undefined;
-      await marking;
-    }
-  }
 
   function flush() {
     const batch = created;
@@ -80,10 +69,15 @@ export async function sendCreates(
   }
 
   const lane = () =>
-    deps.limits.lane(ctx.accountId, ctx.limit, async (call) => {
-      for (let item = await take(); item; item = await take()) {
+    deps.limits.lane(ctx.accountId, ctx.limit, async (gate) => {
+      while (cursor < items.length) {
+        await gate();
+        if (halted()) return;
+        const item = items[cursor++];
+        if (!item) return;
+        await mark(item.id);
         try {
-          const accepted = await call(() => ctx.provider.createInstance({ spec: ctx.spec, name: item!.marker, tags }));
+          const accepted = await ctx.provider.createInstance({ spec: ctx.spec, name: item.marker, tags });
           created.push({ item, ...accepted });
           if (created.length >= lanes) flush();
         } catch (err) {
@@ -92,16 +86,8 @@ export async function sendCreates(
       }
     });
   await Promise.all(Array.from({ length: lanes }, lane));
-  await marking;
   flush();
   await Promise.all(flushes);
-  // Items marked but never sent (halted mid-round) go back to planned: no call went out for them.
-  if (ready.length) {
-    await deps.prisma.taskItem.updateMany({
-      where: { id: { in: ready.map((i) => i.id) } },
-      data: { state: 'planned', submittedAt: null, attempts: { decrement: 1 } },
-    });
-  }
 }
 
 /** Records a chunk of accepted creates: item ids in one UPDATE, machines in one upsert. */
@@ -111,7 +97,7 @@ async function record(deps: EngineDeps, ctx: StepContext, batch: Created[], tags
   if (withId.length) {
     const rows = Prisma.join(withId.map((c) => Prisma.sql`(${c.item.id}::uuid, ${c.instanceId})`));
     await deps.prisma.$executeRaw`
-      UPDATE "TaskItem" AS t SET "state" = 'waiting', "instanceId" = v.instance_id, "updatedAt" = now()
+      UPDATE "TaskItem" AS t SET "state" = 'waiting', "instanceId" = v.instance_id, "submittedAt" = ${new Date()}, "updatedAt" = now()
       FROM (VALUES ${rows}) AS v(id, instance_id)
       WHERE t."id" = v.id AND t."state" = 'submitted'`;
     const machines: ProviderInstance[] = withId.map((c) =>

@@ -14,9 +14,10 @@ export async function itemCounts(deps: EngineDeps, taskId: string): Promise<Coun
 /** Writes the current counts on the task row, for dashboards polling it. */
 export async function saveProgress(deps: EngineDeps, taskId: string): Promise<Counts> {
   const c = await itemCounts(deps, taskId);
+  // `requested` stays as asked: a shrink may find fewer machines than it was asked to remove.
   await deps.prisma.task.update({
     where: { id: taskId },
-    data: { requested: c.requested, succeeded: c.succeeded, failed: c.failed, inProgress: c.inProgress },
+    data: { succeeded: c.succeeded, failed: c.failed, inProgress: c.inProgress },
   });
   return c;
 }
@@ -24,22 +25,32 @@ export async function saveProgress(deps: EngineDeps, taskId: string): Promise<Co
 export async function finishTask(
   deps: EngineDeps,
   task: { id: string; kind: TaskKind; templateId: string },
-  how: { cancelRequested: boolean; deadlineExceeded: boolean },
+  how: { cancelRequested: boolean; deadlineExceeded: boolean; abort?: { code: string; message: string } },
 ): Promise<void> {
   const { prisma } = deps;
-  if (how.deadlineExceeded) {
+  const giveUp = how.deadlineExceeded
+    ? { errorCode: 'deadline_exceeded', errorMessage: 'the task deadline passed while this machine was in progress' }
+    : how.abort
+      ? { errorCode: how.abort.code, errorMessage: how.abort.message }
+      : null;
+  if (giveUp) {
     // Items still moving are given up on; their machines, if any, stay recorded.
     await prisma.taskItem.updateMany({
       where: { taskId: task.id, state: { in: ['planned', 'submitted', 'waiting', 'rolling_back'] } },
-      data: {
-        state: 'failed',
-        errorCode: 'deadline_exceeded',
-        errorMessage: 'the task deadline passed while this machine was in progress',
-      },
+      data: { state: 'failed', ...giveUp },
     });
   }
-  const counts = await itemCounts(deps, task.id);
-  const ending = { kind: task.kind, counts, ...how };
+  const asked = await prisma.task.findUniqueOrThrow({ where: { id: task.id }, select: { requested: true } });
+  const items = await itemCounts(deps, task.id);
+  // Fewer items than asked (a shrink that found fewer machines) is not a success.
+  const counts = { ...items, requested: Math.max(items.requested, asked.requested) };
+  const ending = {
+    kind: task.kind,
+    counts,
+    cancelRequested: how.cancelRequested,
+    deadlineExceeded: how.deadlineExceeded,
+    aborted: how.abort !== undefined,
+  };
   const status = finalStatus(ending);
   const firstError = await prisma.taskItem.findFirst({
     where: { taskId: task.id, state: 'failed' },

@@ -64,21 +64,14 @@ export function createAccountLimits(redis: Redis, prefix: string, leaseMs = 30_0
 
     /**
      * Holds one slot for a lane that makes many calls in a row (a round of
-     * creates): one acquire per lane instead of one per call. Each call
-     * still waits for the rate limit.
+     * creates): one acquire per lane instead of one per call. The lane calls
+     * `gate()` before each call to wait for the account's rate limit.
      */
-    async lane(
-      accountId: string,
-      limit: AccountLimit,
-      work: (call: <T>(fn: () => Promise<T>) => Promise<T>) => Promise<void>,
-    ) {
+    async lane(accountId: string, limit: AccountLimit, work: (gate: () => Promise<void>) => Promise<void>) {
       const slot = slotFor(accountId, limit);
       await slot.acquire();
       try {
-        await work(async (fn) => {
-          await awaitRate(accountId, limit.ratePerSecond);
-          return fn();
-        });
+        await work(() => awaitRate(accountId, limit.ratePerSecond));
       } finally {
         await slot.release().catch(() => undefined);
       }

@@ -33,10 +33,12 @@ export interface Ending {
   counts: Counts;
   cancelRequested: boolean;
   deadlineExceeded: boolean;
+  /** The platform refused to let the task go on (e.g. credentials revoked). */
+  aborted?: boolean;
 }
 
 export function finalStatus(e: Ending): TaskStatus {
-  if (e.deadlineExceeded) return 'failed';
+  if (e.deadlineExceeded || e.aborted) return 'failed';
   if (e.cancelRequested) return 'cancelled';
   // Anything rolled back means the task failed and undid itself.
   if (e.counts.rolledBack > 0) return 'failed';
@@ -54,6 +56,13 @@ export function summary(
   const first = firstError ? ` First error: ${firstError.code ?? 'error'}: ${firstError.message ?? ''}`.trimEnd() : '';
   if (e.deadlineExceeded) {
     return `The task did not finish within its deadline of ${Math.round(deadlineMs / 1000)} s; ${c.inProgress} machine(s) were still in progress.${first}`;
+  }
+  if (e.aborted) {
+    return `The platform stopped the task: it refused to report the task's machines.${first} ${c.succeeded} machine(s) had succeeded.`;
+  }
+  const planned = c.succeeded + c.failed + c.cancelled + c.rolledBack + c.inProgress;
+  if (planned < c.requested) {
+    return `Only ${planned} of the ${c.requested} machine(s) asked for were there to remove.${first}`;
   }
   if (c.failed === 0 && c.rolledBack === 0) return null;
   const verb = e.kind === 'expand' ? 'created' : 'deleted';

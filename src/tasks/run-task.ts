@@ -10,7 +10,7 @@
  * the worker is stopping (the job is released to another worker).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BaseAccountOptions } from '../providers/contract.ts';
+import { BaseAccountOptions, ProviderError, UnsupportedOperationError } from '../providers/contract.ts';
 import { openSpec } from '../db/template-spec.ts';
 import { decideCreate, decideDelete, type Step } from './decide.ts';
 import type { EngineDeps } from './engine-deps.ts';
@@ -35,6 +35,8 @@ interface TaskParams {
   onFailure?: 'keep' | 'rollback';
   policy?: 'newest' | 'oldest';
   count?: number;
+  /** Fixed when the items were planned; older tasks fall back to the template's prefix. */
+  markerPrefix?: string;
 }
 
 const ITEM_SELECT = {
@@ -50,47 +52,46 @@ const ITEM_SELECT = {
   nextAttemptAt: true,
 } as const;
 
-async function start(deps: EngineDeps, taskId: string) {
+/**
+ * queued → running, in one transaction under the template lock that first
+ * re-checks the task is still queued and still the template's active task
+ * (a cancel may have won the race). A shrink by count chooses its victims
+ * here, from records just synced with the platform, before any delete.
+ */
+async function start(deps: EngineDeps, taskId: string): Promise<void> {
   const { prisma, settings } = deps;
   const task = await prisma.task.findUniqueOrThrow({ where: { id: taskId }, include: { account: true } });
   const params = task.params as TaskParams;
-  if (
-    task.kind === 'shrink' &&
-    params.count !== undefined &&
-    (await prisma.taskItem.count({ where: { taskId } })) === 0
-  ) {
-    // Choose victims from fresh records: the platform may have lost or gained machines since the request.
-    await deps.sync.syncAccount(task.account);
-    await prisma.$transaction(async (tx) => {
-      await lockTemplate(tx, task.templateId);
+  const choosesVictims = task.kind === 'shrink' && params.count !== undefined;
+  if (choosesVictims) await deps.sync.syncAccount(task.account);
+  await prisma.$transaction(async (tx) => {
+    await lockTemplate(tx, task.templateId);
+    const current = await tx.task.findUniqueOrThrow({
+      where: { id: taskId },
+      select: { status: true, template: { select: { activeTaskId: true } } },
+    });
+    if (current.status !== 'queued' || current.template.activeTaskId !== taskId) return;
+    if (choosesVictims && (await tx.taskItem.count({ where: { taskId } })) === 0) {
       const victims = orderVictims(
         await shrinkCandidates(tx, task.templateId, task.accountId, taskId),
         params.policy ?? 'newest',
-      ).slice(0, params.count);
-      await tx.taskItem.createMany({
-        data: deleteItems(
-          taskId,
-          victims.map((v) => v.providerId),
-        ),
-      });
+      )
+        .slice(0, params.count)
+        .map((v) => v.providerId);
+      await tx.taskItem.createMany({ data: deleteItems(taskId, victims) });
       await deps.events.append(
         taskId,
-        [
-          {
-            type: 'task.victims_chosen',
-            data: { count: victims.length, asked: params.count, providerIds: victims.map((v) => v.providerId) },
-          },
-        ],
+        [{ type: 'task.victims_chosen', data: { count: victims.length, asked: params.count, providerIds: victims } }],
         tx,
       );
+    }
+    const now = new Date();
+    await tx.task.update({
+      where: { id: taskId },
+      data: { status: 'running', startedAt: now, deadlineAt: new Date(now.getTime() + settings.deadlineMs) },
     });
-  }
-  const now = new Date();
-  const moved = await prisma.task.updateMany({
-    where: { id: taskId, status: 'queued' },
-    data: { status: 'running', startedAt: now, deadlineAt: new Date(now.getTime() + settings.deadlineMs) },
+    await deps.events.append(taskId, [{ type: 'task.started' }], tx);
   });
-  if (moved.count === 1) await deps.events.append(taskId, [{ type: 'task.started' }]);
   await saveProgress(deps, taskId);
 }
 
@@ -153,7 +154,7 @@ export async function runTask(deps: EngineDeps, taskId: string, stopping: AbortS
     accountId: task.accountId,
     provider,
     limit,
-    markerPrefix: markerPrefix(namePrefix, taskId),
+    markerPrefix: params.markerPrefix ?? markerPrefix(namePrefix, taskId),
     listLagMs: limit.listLagMs ?? provider.definition.listLagMs,
     spec: openSpec(task.template.spec, deps.box),
     events: [],
@@ -189,7 +190,27 @@ export async function runTask(deps: EngineDeps, taskId: string, stopping: AbortS
       return;
     }
 
-    const seen = await observe(deps, ctx, items);
+    let seen: Awaited<ReturnType<typeof observe>>;
+    try {
+      seen = await observe(deps, ctx, items);
+    } catch (err) {
+      // A passing platform failure: look again next round. A refusal (credentials revoked, project gone)
+      // will not pass: the task fails now with the platform's word, instead of waiting for its deadline.
+      if (err instanceof ProviderError && err.retryable) {
+        deps.logger.warn({ taskId, err: err.message }, 'could not read the platform; trying again');
+        await sleep(settings.pollMs, undefined, { signal: stopping }).catch(() => undefined);
+        continue;
+      }
+      if (err instanceof ProviderError || err instanceof UnsupportedOperationError) {
+        const abort =
+          err instanceof ProviderError
+            ? { code: err.providerCode ?? err.kind, message: err.providerMessage ?? err.message }
+            : { code: 'unsupported', message: err.message };
+        await finishTask(deps, task, { cancelRequested: cancelling, deadlineExceeded: false, abort });
+        return;
+      }
+      throw err;
+    }
     const now = Date.now();
     const calls: { item: ItemRow; step: Step }[] = [];
     const bookkeeping: { item: ItemRow; step: Step }[] = [];

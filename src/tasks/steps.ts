@@ -157,15 +157,27 @@ export async function onCallError(
 ) {
   if (!(err instanceof ProviderError) && !(err instanceof UnsupportedOperationError)) throw err;
   const fields = errorFields(err);
-  if (err instanceof ProviderError && err.retryable) {
-    // 429: the platform did not act, so a create may simply be sent again later. Other transient failures
-    // of a create may have created the machine: the item stays submitted and is reconciled by its marker.
+  // A create the platform may have acted on: timed out, failed with a 5xx, or answered with a body we
+  // could not read. It stays submitted and is reconciled by its marker, with the list-lag clock
+  // restarted now, when the call ended: the platform may have accepted it at the last moment.
+  const ambiguousCreate =
+    call === 'create' &&
+    err instanceof ProviderError &&
+    (err.retryable || err.kind === 'malformed') &&
+    err.kind !== 'rate_limited';
+  if (err instanceof ProviderError && (err.retryable || ambiguousCreate)) {
+    // 429: the platform did not act, so a create may simply be sent again later.
     const notActed = err.kind === 'rate_limited' || call === 'delete';
     const state = notActed && item.state !== 'rolling_back' ? (call === 'create' ? 'planned' : 'submitted') : undefined;
     const delay = retryDelay(attempts, err.retryAfterMs);
     await deps.prisma.taskItem.update({
       where: { id: item.id },
-      data: { ...fields, nextAttemptAt: new Date(Date.now() + delay), ...(state ? { state } : {}) },
+      data: {
+        ...fields,
+        nextAttemptAt: new Date(Date.now() + delay),
+        ...(state ? { state } : {}),
+        ...(ambiguousCreate ? { submittedAt: new Date() } : {}),
+      },
     });
     ctx.events.push({ type: 'item.retry', data: { seq: item.seq, call, ...fields, inMs: delay } });
     return;

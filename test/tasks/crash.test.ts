@@ -113,4 +113,50 @@ describe('a worker killed with -9 during an expand of 30', () => {
     const items = await t.prisma.taskItem.findMany({ where: { taskId: task.id } });
     expect(new Set(items.map((i) => i.instanceId))).toEqual(new Set(onPlatform.map((m) => m.id)));
   }, 120_000);
+
+  it('hands a running task back to the queue on SIGTERM; another worker finishes it without a duplicate', async () => {
+    const base = sim.account('drain-lab');
+    const account = await call('POST', '/v1/accounts', {
+      ...base,
+      options: { ...base.options, concurrency: 2, ratePerSecond: 5, listLagMs: 600 },
+    });
+    const zones = await call('GET', `/v1/accounts/${account.id}/zones`);
+    const types = await call('GET', `/v1/accounts/${account.id}/instance-types`);
+    const images = await call('GET', `/v1/accounts/${account.id}/images`);
+    const template = await call('POST', '/v1/templates', {
+      name: 'drain',
+      accountId: account.id,
+      spec: { zone: zones.items[0].id, instanceType: types.items[0].id, image: images.items[0].id },
+    });
+    const task = await call('POST', `/v1/templates/${template.id}/expand`, { count: 8 });
+    // 1. a worker starts the task
+    const first = worker();
+    await vi.waitFor(
+      async () =>
+        expect(
+          await t.prisma.taskItem.count({ where: { taskId: task.id, state: { not: 'planned' } } }),
+        ).toBeGreaterThan(0),
+      { timeout: 30_000, interval: 20 },
+    );
+    // 2. it is asked to stop: it must exit promptly and cleanly, not run the task to its end
+    const asked = Date.now();
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toEqual({ code: 0, signal: null });
+    expect(Date.now() - asked).toBeLessThan(10_000);
+    expect((await call('GET', `/v1/tasks/${task.id}`)).status).toBe('running');
+    // 3. another worker picks the handed-back job up at once and finishes
+    const second = worker();
+    await vi.waitFor(async () => expect((await call('GET', `/v1/tasks/${task.id}`)).status).toBe('succeeded'), {
+      timeout: 60_000,
+      interval: 200,
+    });
+    second.child.kill('SIGTERM');
+    await second.exited;
+    const mine = sim.engine.instances.all().filter((m) => m.name.startsWith(`${template.namePrefix}-`));
+    expect(mine).toHaveLength(8);
+    expect(new Set(mine.map((m) => m.name)).size).toBe(8);
+    expect(
+      await t.prisma.instance.count({ where: { templateId: template.id, deletedAt: null, status: 'running' } }),
+    ).toBe(8);
+  }, 120_000);
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isolate, type Isolated } from '../support/context.ts';
 import { startScaling, type Json, type Scaling } from '../support/scaling.ts';
 
@@ -237,5 +237,69 @@ describe('failures', () => {
       const { concurrency: _c, ratePerSecond: _r, ...rest } = row.options as Json;
       await s.t.prisma.account.update({ where: { id: s.accountId }, data: { options: rest } });
     }
+  });
+
+  it('does not create twice when a create times out but the platform makes the machine later', async () => {
+    const row = await s.t.prisma.account.findUniqueOrThrow({ where: { id: s.accountId } });
+    const options = row.options as Json;
+    await s.call('PATCH', `/v1/accounts/${s.accountId}`, { options: { ...options, timeoutMs: 800, listLagMs: 1_000 } });
+    try {
+      // The client gives up at 800 ms; the platform acts at 1.5 s and its answer is lost. The list lag
+      // (1 s) must be counted from when the call ended, not from when it was sent, or the create is repeated.
+      s.sim.engine.faults.add({ op: 'servers.create', kind: 'lost_answer', holdMs: 1_500, times: 1 });
+      const res = await s.call('POST', `/v1/templates/${s.templateId}/expand`, { count: 1 });
+      const task = await s.waitForTask(res.body.id);
+      expect(task).toMatchObject({ status: 'succeeded', counts: { succeeded: 1 } });
+      const [item] = (await s.call('GET', `/v1/tasks/${res.body.id}/instances`)).body.items;
+      expect(item.attempts).toBe(1);
+      expect(s.sim.engine.instances.all().filter((m) => m.name === item.marker)).toHaveLength(1);
+    } finally {
+      await s.call('PATCH', `/v1/accounts/${s.accountId}`, { options });
+    }
+  });
+
+  it("keeps following a task's machines when the template's name prefix changes mid-task", async () => {
+    s.sim.engine.configure({ delays: { bootMs: 800 } });
+    try {
+      const res = await s.call('POST', `/v1/templates/${s.templateId}/expand`, { count: 2 });
+      await vi.waitFor(
+        async () =>
+          expect(await s.t.prisma.taskItem.count({ where: { taskId: res.body.id, state: 'waiting' } })).toBe(2),
+        {
+          timeout: 5_000,
+          interval: 20,
+        },
+      );
+      expect((await s.call('PATCH', `/v1/templates/${s.templateId}`, { namePrefix: 'renamed' })).status).toBe(200);
+      expect(await s.waitForTask(res.body.id)).toMatchObject({ status: 'succeeded', counts: { succeeded: 2 } });
+    } finally {
+      s.sim.engine.configure({ delays: { bootMs: 300 } });
+    }
+  });
+
+  it('accepts only one of two concurrent shrinks that together ask for more than the group has', async () => {
+    const live = await s.t.prisma.instance.count({
+      where: { templateId: s.templateId, deletedAt: null, status: { notIn: ['deleting', 'deleted'] } },
+    });
+    const [a, b] = await Promise.all([
+      s.call('POST', `/v1/templates/${s.templateId}/shrink`, { count: live }),
+      s.call('POST', `/v1/templates/${s.templateId}/shrink`, { count: live }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([202, 422]);
+    const accepted = a.status === 202 ? a : b;
+    expect(await s.waitForTask(accepted.body.id)).toMatchObject({
+      status: 'succeeded',
+      counts: { requested: live, succeeded: live },
+    });
+  });
+
+  it('refuses cursors and event ids it never issued with 422, not a 500 or a broken stream', async () => {
+    const [task] = (await s.call('GET', '/v1/tasks?limit=1')).body.items;
+    const huge = Buffer.from('99999999999').toString('base64url');
+    expect((await s.call('GET', `/v1/tasks/${task.id}/instances?cursor=${huge}`)).status).toBe(422);
+    expect(
+      (await s.call('GET', `/v1/tasks/${task.id}/events`, undefined, { 'last-event-id': '99999999999999999999' }))
+        .status,
+    ).toBe(422);
   });
 });
