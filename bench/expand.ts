@@ -162,6 +162,8 @@ async function main() {
     },
   });
   const exited = new Promise((resolve) => worker.on('exit', resolve));
+  // The clock starts once the worker process is up and listening on the queue.
+  while ((await queue.queue.getWorkers()).length === 0) await new Promise((r) => setTimeout(r, 100));
   // Warm up: a long-lived worker has logged in and cached the platform's catalog long before a
   // pipeline asks for machines. One small expand (not measured) gets this fresh worker there.
   const warmup = args.cold ? null : await call('POST', `/v1/templates/${template.id}/expand`, { count: 1 });
