@@ -26,26 +26,37 @@ interface Created {
   jobId: string | null;
 }
 
-/** Coalesces the marks lanes ask for in one tick into a single UPDATE. */
+/**
+ * Coalesces the marks lanes ask for in one tick into a single UPDATE. The
+ * mark is also a fence: it succeeds only if the item still has the attempt
+ * count this worker read. Should a second worker ever run the same task (a
+ * stalled worker whose job lock expired while it was still alive), only one
+ * of them can mark an item, and only the one that marked it sends the create.
+ */
 function createMarker(deps: EngineDeps) {
-  let waiting: { id: string; done: (err?: unknown) => void }[] = [];
+  let waiting: { item: ItemRow; done: (ok: boolean, err?: unknown) => void }[] = [];
   const flushMarks = async () => {
     const batch = waiting;
     waiting = [];
     try {
-      await deps.prisma.taskItem.updateMany({
-        where: { id: { in: batch.map((b) => b.id) } },
-        data: { state: 'submitted', submittedAt: new Date(), attempts: { increment: 1 }, nextAttemptAt: null },
-      });
-      for (const b of batch) b.done();
+      const expected = Prisma.join(batch.map((b) => Prisma.sql`(${b.item.id}::uuid, ${b.item.attempts}::int)`));
+      const marked = await deps.prisma.$queryRaw<{ id: string }[]>`
+        UPDATE "TaskItem" AS t
+        SET "state" = 'submitted', "submittedAt" = ${new Date()}, "attempts" = t."attempts" + 1,
+            "nextAttemptAt" = NULL, "updatedAt" = now()
+        FROM (VALUES ${expected}) AS v(id, attempts)
+        WHERE t."id" = v.id AND t."attempts" = v.attempts AND t."state" IN ('planned', 'submitted')
+        RETURNING t."id"`;
+      const ok = new Set(marked.map((m) => m.id));
+      for (const b of batch) b.done(ok.has(b.item.id));
     } catch (err) {
-      for (const b of batch) b.done(err);
+      for (const b of batch) b.done(false, err);
     }
   };
-  return (id: string) =>
-    new Promise<void>((resolve, reject) => {
+  return (item: ItemRow) =>
+    new Promise<boolean>((resolve, reject) => {
       if (waiting.length === 0) setImmediate(() => void flushMarks());
-      waiting.push({ id, done: (err) => (err ? reject(err) : resolve()) });
+      waiting.push({ item, done: (ok, err) => (err ? reject(err) : resolve(ok)) });
     });
 }
 
@@ -75,7 +86,8 @@ export async function sendCreates(
         if (halted()) return;
         const item = items[cursor++];
         if (!item) return;
-        await mark(item.id);
+        // Another worker owns this item now: leave it to that worker.
+        if (!(await mark(item))) continue;
         try {
           const accepted = await ctx.provider.createInstance({ spec: ctx.spec, name: item.marker, tags });
           created.push({ item, ...accepted });

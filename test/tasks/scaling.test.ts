@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isolate, type Isolated } from '../support/context.ts';
 import { startScaling, type Json, type Scaling } from '../support/scaling.ts';
+import { runTask } from '../../src/tasks/run-task.ts';
 
 let iso: Isolated;
 let s: Scaling;
@@ -301,5 +302,19 @@ describe('failures', () => {
       (await s.call('GET', `/v1/tasks/${task.id}/events`, undefined, { 'last-event-id': '99999999999999999999' }))
         .status,
     ).toBe(422);
+  });
+
+  it('creates each machine once even when several workers run the same task at once (a stalled worker that lost its lock)', async () => {
+    const before = new Set(s.sim.engine.instances.all().map((m) => m.id));
+    const res = await s.call('POST', `/v1/templates/${s.templateId}/expand`, { count: 20 });
+    // The queue's worker runs it; two more runners are forced onto the same task beside it.
+    const engine = { ...s.t.services.engine(), settings: { ...s.t.services.engine().settings, pollMs: 100 } };
+    const stop = new AbortController();
+    await Promise.all([runTask(engine, res.body.id, stop.signal), runTask(engine, res.body.id, stop.signal)]);
+    const task = await s.waitForTask(res.body.id);
+    expect(task).toMatchObject({ status: 'succeeded', counts: { succeeded: 20 } });
+    const made = s.sim.engine.instances.all().filter((m) => !before.has(m.id));
+    expect(made).toHaveLength(20);
+    expect(new Set(made.map((m) => m.name)).size).toBe(20);
   });
 });
