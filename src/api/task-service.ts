@@ -113,14 +113,19 @@ export function createTaskService(deps: {
     templateId: string,
     build: (tx: Prisma.TransactionClient, taskId: string) => Promise<Prisma.TaskUncheckedCreateInput>,
     items: (tx: Prisma.TransactionClient, taskId: string) => Promise<unknown>,
+    requestKey: string | null,
   ): Promise<Task> {
+    // A retry of a request whose first attempt made its task (and then died before answering) gets that task.
+    const earlier = async () => (requestKey ? prisma.task.findUnique({ where: { requestKey } }) : null);
+    const made = await earlier();
+    if (made) return toTaskView(made);
     for (let tries = 0; ; tries++) {
       const taskId = randomUUID();
       try {
         const admitted = await prisma.$transaction(async (tx) => {
           await lockTemplate(tx, templateId);
           const data = await build(tx, taskId);
-          await tx.task.create({ data });
+          await tx.task.create({ data: { ...data, requestKey } });
           await items(tx, taskId);
           await deps.events.append(
             taskId,
@@ -137,8 +142,12 @@ export function createTaskService(deps: {
           );
         return toTaskView(await prisma.task.findUniqueOrThrow({ where: { id: taskId } }));
       } catch (err) {
-        // Markers embed 8 hex digits of the task id; on the rare clash, draw another id.
-        if (isUniqueViolation(err) && tries < 3) continue;
+        if (isUniqueViolation(err)) {
+          const raced = await earlier();
+          if (raced) return toTaskView(raced);
+          // Markers embed 8 hex digits of the task id; on the rare clash, draw another id.
+          if (tries < 3) continue;
+        }
         throw err;
       }
     }
@@ -147,7 +156,12 @@ export function createTaskService(deps: {
   const tooMany = (pointer: string, detail: string) => validationFailed([{ in: 'body', pointer, detail }]);
 
   return {
-    async expand(templateId: string, body: ExpandRequest, principal: Principal | null): Promise<Task> {
+    async expand(
+      templateId: string,
+      body: ExpandRequest,
+      principal: Principal | null,
+      requestKey: string | null = null,
+    ): Promise<Task> {
       if (body.count > deps.maxCount) throw tooMany('/count', `at most ${deps.maxCount} machines per task`);
       const tpl = await template(templateId);
       const prefix = (tpl.spec as { namePrefix?: string }).namePrefix ?? slugPrefix(tpl.name);
@@ -170,10 +184,16 @@ export function createTaskService(deps: {
           INSERT INTO "TaskItem" ("id", "taskId", "seq", "action", "state", "marker", "updatedAt")
           SELECT gen_random_uuid(), ${taskId}::uuid, n, 'create', 'planned', ${markerPrefix(prefix, taskId)} || n, now()
           FROM generate_series(1, ${body.count}::int) AS n`,
+        requestKey,
       );
     },
 
-    async shrink(templateId: string, body: ShrinkRequest, principal: Principal | null): Promise<Task> {
+    async shrink(
+      templateId: string,
+      body: ShrinkRequest,
+      principal: Principal | null,
+      requestKey: string | null = null,
+    ): Promise<Task> {
       const tpl = await template(templateId);
       if ((body.count ?? 0) > deps.maxCount) throw tooMany('/count', `at most ${deps.maxCount} machines per task`);
       let victims: string[] = [];
@@ -211,6 +231,7 @@ export function createTaskService(deps: {
         },
         (tx, taskId) =>
           victims.length ? tx.taskItem.createMany({ data: deleteItems(taskId, victims) }) : Promise.resolve(),
+        requestKey,
       );
     },
 

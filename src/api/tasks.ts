@@ -45,6 +45,15 @@ function seqCursor(cursor: string | undefined): number {
   return n;
 }
 
+/** Ties a task to the Idempotency-Key that asked for it, per API key (see docs/idempotency.md). */
+function requestKey(req: {
+  headers: Record<string, string | string[] | undefined>;
+  principal: { keyId: string } | null;
+}) {
+  const key = req.headers['idempotency-key'];
+  return typeof key === 'string' && req.principal ? `${req.principal.keyId}:${key}` : null;
+}
+
 export const taskRoutes: FastifyPluginAsyncZod<{ tasks: TaskService; waker: EventWaker }> = async (
   app,
   { tasks, waker },
@@ -71,7 +80,7 @@ export const taskRoutes: FastifyPluginAsyncZod<{ tasks: TaskService; waker: Even
         response: Accepted,
       },
     },
-    async (req, reply) => accepted(reply, await tasks.expand(req.params.id, req.body, req.principal)),
+    async (req, reply) => accepted(reply, await tasks.expand(req.params.id, req.body, req.principal, requestKey(req))),
   );
 
   app.post(
@@ -87,7 +96,7 @@ export const taskRoutes: FastifyPluginAsyncZod<{ tasks: TaskService; waker: Even
         response: Accepted,
       },
     },
-    async (req, reply) => accepted(reply, await tasks.shrink(req.params.id, req.body, req.principal)),
+    async (req, reply) => accepted(reply, await tasks.shrink(req.params.id, req.body, req.principal, requestKey(req))),
   );
 
   app.get(

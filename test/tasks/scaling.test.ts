@@ -114,6 +114,22 @@ describe('expand and shrink', () => {
     await s.waitForTask(a.body.id);
   });
 
+  it('returns the task made by a first attempt that died before answering, when the client retries the key', async () => {
+    const key = { 'idempotency-key': 'pipeline-8-expand' };
+    const first = await s.call('POST', `/v1/templates/${s.templateId}/expand`, { count: 1 }, key);
+    // The process died after committing the task but before storing the answer: the claim is left in flight.
+    await s.t.prisma.idempotencyRecord.updateMany({
+      where: { key: 'pipeline-8-expand' },
+      data: { state: 'in_flight', responseStatus: null, createdAt: new Date(Date.now() - 10 * 60_000) },
+    });
+    const tasks = await s.t.prisma.task.count();
+    const retry = await s.call('POST', `/v1/templates/${s.templateId}/expand`, { count: 1 }, key);
+    expect(retry.status).toBe(202);
+    expect(retry.body.id).toBe(first.body.id);
+    expect(await s.t.prisma.task.count()).toBe(tasks);
+    await s.waitForTask(first.body.id);
+  });
+
   it('runs two tasks on one template in order: the second queues behind the first', async () => {
     s.sim.engine.configure({ delays: { bootMs: 600 } });
     try {
