@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { notFound } from '../domain/errors.ts';
 import { Scope } from '../domain/scopes.ts';
 import type { ApiKeyRepository } from '../db/api-keys.ts';
+import { keyset, PageQuery, pageOf, toPage } from './pagination.ts';
 
 const ApiKey = z.object({
   id: z.uuid(),
@@ -24,6 +25,7 @@ const IdParams = z.object({ id: z.uuid() });
 export const apiKeyRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeyRepository }> = async (app, { apiKeys }) => {
   const tags = ['api-keys'];
 
+  // Not idempotent on purpose: replaying the answer would mean storing the new key itself.
   app.post(
     '/v1/api-keys',
     {
@@ -41,9 +43,18 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeyRepository }> 
     '/v1/api-keys',
     {
       config: { scope: 'admin' },
-      schema: { tags, summary: 'List API keys', response: { 200: z.object({ items: z.array(ApiKey) }) } },
+      schema: { tags, summary: 'List API keys', querystring: PageQuery, response: { 200: pageOf(ApiKey) } },
     },
-    async () => ({ items: await apiKeys.list() }),
+    async (req) => {
+      const page = keyset('createdAt', 'asc', req.query.cursor);
+      const rows = await apiKeys.page(page.where, page.orderBy, req.query.limit + 1);
+      return toPage(
+        rows,
+        req.query.limit,
+        (r) => r.createdAt,
+        (r) => r,
+      );
+    },
   );
 
   app.delete(

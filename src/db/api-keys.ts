@@ -58,8 +58,9 @@ export function createApiKeyRepository(prisma: PrismaClient) {
       return { key, view: toView(row) };
     },
 
-    async list(): Promise<ApiKeyView[]> {
-      const rows = await prisma.apiKey.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    /** A page in creation order; `where`/`orderBy` come from the API's keyset pagination. */
+    async page(where: object, orderBy: object[], take: number) {
+      const rows = await prisma.apiKey.findMany({ where, orderBy, take });
       return rows.map(toView);
     },
 

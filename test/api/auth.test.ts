@@ -58,6 +58,17 @@ describe('API keys', () => {
     expect(listed.body).not.toContain(key);
   });
 
+  it('pages the key list with a cursor', async () => {
+    const first = await t.app.inject({ method: 'GET', url: '/v1/api-keys?limit=2', headers: t.auth(t.keys.admin) });
+    expect(first.json().items).toHaveLength(2);
+    const next = await t.app.inject({
+      method: 'GET',
+      url: `/v1/api-keys?limit=2&cursor=${first.json().nextCursor}`,
+      headers: t.auth(t.keys.admin),
+    });
+    expect(next.json().items[0].id).not.toBe(first.json().items[1].id);
+  });
+
   it('stops accepting a revoked key', async () => {
     const { key, view } = await t.apiKeys.create('short-lived', ['admin']);
     expect((await t.app.inject({ method: 'GET', url: '/v1/api-keys', headers: t.auth(key) })).statusCode).toBe(200);
