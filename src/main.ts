@@ -112,6 +112,7 @@ async function startApi(
     bodyLimitBytes: config.bodyLimitBytes,
     prisma,
     services,
+    fingerprintKey: services.fingerprintKey,
     metrics,
     readiness: { postgres: () => prisma.$queryRaw`SELECT 1`, redis: () => redis.ping() },
   });

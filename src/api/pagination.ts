@@ -14,7 +14,14 @@ export const PageQuery = z.object({
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable().describe('null on the last page') });
 
-const CursorKey = z.object({ at: z.iso.datetime(), id: z.uuid() });
+// Years the database can hold and this API could have issued; anything else is not our cursor.
+const CursorKey = z.object({
+  at: z.iso.datetime().refine((at) => {
+    const year = new Date(at).getUTCFullYear();
+    return year >= 2000 && year <= 9999;
+  }),
+  id: z.uuid(),
+});
 type CursorKey = z.infer<typeof CursorKey>;
 
 export function encodeCursor(key: { at: Date; id: string }): string {

@@ -2,6 +2,7 @@
  * Accounts at rest: credentials sealed with AES-256-GCM on the way in,
  * opened only to build an adapter, never part of a view.
  */
+import { createHash } from 'node:crypto';
 import type { Account as AccountRow, Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { Account } from '../domain/account.ts';
 import { ProviderKind } from '../domain/providers.ts';
@@ -72,7 +73,14 @@ export function createAccountRepository(prisma: PrismaClient, box: SecretBox) {
         endpoint: row.endpoint,
         credentials: openJson(box, row.credentialsCipher),
         options: row.options,
-        version: row.updatedAt.toISOString(),
+        // What the adapter is built from, not updatedAt: a sync touching the row must not rebuild it.
+        version: createHash('sha256')
+          .update(row.endpoint)
+          .update('\0')
+          .update(row.credentialsCipher)
+          .update('\0')
+          .update(JSON.stringify(row.options))
+          .digest('hex'),
       };
     },
     openCredentials: (row: AccountRow) => openJson(box, row.credentialsCipher),

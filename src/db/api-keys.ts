@@ -86,8 +86,9 @@ export function createApiKeyRepository(prisma: PrismaClient) {
           const hash = hashApiKey(configuredKey);
           const found = await tx.apiKey.findUnique({ where: { hash } });
           if (!found) {
+            // A key chosen by the operator shows no part of itself, only a piece of its hash.
             await tx.apiKey.create({
-              data: { name: 'bootstrap-admin', scopes: ['admin'], hash, prefix: displayPrefix(configuredKey) },
+              data: { name: 'bootstrap-admin', scopes: ['admin'], hash, prefix: `env:${hash.slice(0, 8)}` },
             });
           }
           return {};

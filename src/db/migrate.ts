@@ -127,7 +127,9 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
       await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
       return true;
     } catch (err) {
-      if ((err as { code?: string }).code === '42P04') return false; // created by a racing replica
+      // Created by a racing replica: "already exists", or the catalog's unique index caught the race.
+      const code = (err as { code?: string }).code;
+      if (code === '42P04' || code === '23505') return false;
       throw err;
     }
   } finally {

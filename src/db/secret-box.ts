@@ -29,9 +29,13 @@ export function createSecretBox(key: Buffer) {
     open(sealed: string): string {
       const [version, iv, tag, data] = sealed.split('.');
       if (version !== VERSION || !iv || !tag || data === undefined) throw new SecretBoxError('not a sealed value');
+      const ivBytes = Buffer.from(iv, 'base64url');
+      const tagBytes = Buffer.from(tag, 'base64url');
+      // A shortened tag would weaken the integrity check: only the full 128 bits are accepted.
+      if (ivBytes.length !== 12 || tagBytes.length !== 16) throw new SecretBoxError('not a sealed value');
       try {
-        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-        decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+        const decipher = createDecipheriv('aes-256-gcm', key, ivBytes, { authTagLength: 16 });
+        decipher.setAuthTag(tagBytes);
         return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
       } catch {
         // Never echo the cause: it would not contain the secret, but there is nothing useful in it either.

@@ -78,6 +78,19 @@ export function placeholderInstance(providerId: string, name: string, spec: Mach
   };
 }
 
+/**
+ * What a platform reports may hold NUL characters (a tag set outside Cloudplane), which PostgreSQL
+ * cannot store in text or jsonb: they are dropped, so one odd machine cannot stop a whole account's sync.
+ */
+function withoutNul(value: unknown): unknown {
+  if (typeof value === 'string') return value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
+  if (Array.isArray(value)) return value.map(withoutNul);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replaceAll('\u0000', ''), withoutNul(v)]));
+  }
+  return value;
+}
+
 export interface Ownership {
   templateId?: string | null;
   taskId?: string | null;
@@ -104,7 +117,9 @@ export function createInstanceRecords(prisma: PrismaClient) {
       touchUnchanged = true,
     ): Promise<InstanceRow[]> {
       if (seen.length === 0) return [];
-      const payload = JSON.stringify(seen.map((i) => ({ ...i, launchedAt: i.launchedAt?.toISOString() ?? null })));
+      const payload = JSON.stringify(
+        seen.map((i) => withoutNul({ ...i, launchedAt: i.launchedAt?.toISOString() ?? null })),
+      );
       return prisma.$queryRaw<InstanceRow[]>`
         INSERT INTO "Instance" AS cur ("id","accountId","providerId","templateId","taskId","name","status","statusRaw",
           "region","zone","instanceType","image","privateIps","publicIps","tags","providerData","launchedAt",

@@ -77,14 +77,24 @@ export class UnknownProviderError extends Error {
  * Adapters per account, built once and reused, so each account keeps one
  * pooled HTTP client (and one login token) across requests.
  */
-export function createProviderPool(deps: { logger: Logger; metrics?: Registry }) {
+export function createProviderPool(deps: { logger: Logger; metrics?: Registry; retireAfterMs?: number }) {
   const cache = new Map<string, { version: string; provider: Provider; close: () => Promise<void> }>();
+  const retiring = new Map<NodeJS.Timeout, () => Promise<void>>();
+  // A replaced adapter may still be in use by a running task or request: close it only later.
+  const retire = (close: () => Promise<void>) => {
+    const timer = setTimeout(() => {
+      retiring.delete(timer);
+      void close();
+    }, deps.retireAfterMs ?? 120_000);
+    timer.unref();
+    retiring.set(timer, close);
+  };
 
   return {
     get(account: AccountRecord): Provider {
       const hit = cache.get(account.id);
       if (hit && hit.version === account.version) return hit.provider;
-      if (hit) void hit.close();
+      if (hit) retire(hit.close);
       const definition = definitionOf(account.provider);
       if (!definition) throw new UnknownProviderError(account.provider);
       const credentials = definition.credentials.parse(account.credentials);
@@ -108,10 +118,13 @@ export function createProviderPool(deps: { logger: Logger; metrics?: Registry })
     forget(accountId: string) {
       const hit = cache.get(accountId);
       cache.delete(accountId);
-      return hit?.close();
+      if (hit) retire(hit.close);
     },
     async close() {
-      await Promise.all([...cache.values()].map((h) => h.close()));
+      const closes = [...retiring.values(), ...[...cache.values()].map((h) => h.close)];
+      for (const timer of retiring.keys()) clearTimeout(timer);
+      retiring.clear();
+      await Promise.all(closes.map((close) => close()));
       cache.clear();
     },
   };

@@ -19,6 +19,7 @@ import { taskRoutes } from '../api/tasks.ts';
 import { operationRoutes } from '../api/operations.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { idempotencyPlugin } from './idempotency.ts';
+import { inputGuardPlugin } from './input-guard.ts';
 import type { Services } from './services.ts';
 import { authPlugin } from './auth.ts';
 import { metricsPlugin, createMetricsRegistry } from './metrics.ts';
@@ -30,6 +31,8 @@ export interface AppDeps {
   bodyLimitBytes: number;
   prisma: PrismaClient;
   services: Services;
+  /** Keys the fingerprints of idempotent requests (derived from CLOUDPLANE_SECRET_KEY). */
+  fingerprintKey: Buffer;
   readiness: Record<string, ReadinessCheck>;
   metrics?: Registry;
   version?: string;
@@ -71,7 +74,8 @@ export async function buildApp(deps: AppDeps) {
   await app.register(openapiPlugin, { version: deps.version ?? '0.1.0' });
   const s = deps.services;
   await app.register(authPlugin, { authenticator: s.apiKeys });
-  await app.register(idempotencyPlugin, { prisma: deps.prisma });
+  await app.register(idempotencyPlugin, { prisma: deps.prisma, fingerprintKey: deps.fingerprintKey });
+  await app.register(inputGuardPlugin);
 
   await app.register(healthRoutes, { checks: deps.readiness });
   await app.register(apiKeyRoutes, { apiKeys: s.apiKeys });

@@ -6,10 +6,11 @@
  *   same key, same request  → the stored answer again (header Idempotent-Replayed: true)
  *   same key, other request → 422
  *   same key while the first is still running → 409
- * A 5xx answer releases the key, so a client may retry. A claim whose
- * process died is taken over after IN_FLIGHT_STALE_MS.
+ * A refused (4xx) or 503 answer releases the key; other answers are kept
+ * (see `releases`). A claim whose process died is taken over after
+ * IN_FLIGHT_STALE_MS.
  */
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
@@ -27,13 +28,22 @@ declare module 'fastify' {
 }
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * Which answers free the key for another try. A refused request (4xx) changed nothing, and a 503 means
+ * nothing was done (a dependency or the platform's rate limit): the client may fix and resend under
+ * the same key. Every other answer is kept — a 502/504 or a 500 may come after the platform acted,
+ * and a retry must not act twice.
+ */
+const releases = (status: number) => (status >= 400 && status < 500) || status === 503;
 const RETAIN_MS = 24 * 3_600_000;
 const IN_FLIGHT_STALE_MS = 5 * 60_000;
 /** Response headers worth replaying; others (dates, request ids) belong to the new exchange. */
 const REPLAYED_HEADERS = ['content-type', 'location', 'retry-after'];
 
-function fingerprint(req: FastifyRequest): string {
-  return createHash('sha256')
+/** Keyed, so the stored fingerprint of a body holding credentials cannot be brute-forced offline. */
+function fingerprint(req: FastifyRequest, key: Buffer): string {
+  return createHmac('sha256', key)
     .update(req.method)
     .update('\n')
     .update(req.url)
@@ -54,8 +64,8 @@ async function replay(
   );
 }
 
-export const idempotencyPlugin = fp<{ prisma: PrismaClient }>(
-  async (app: FastifyInstance, { prisma }) => {
+export const idempotencyPlugin = fp<{ prisma: PrismaClient; fingerprintKey: Buffer }>(
+  async (app: FastifyInstance, { prisma, fingerprintKey }) => {
     app.decorateRequest('idempotencyRecordId', null);
 
     app.addHook('preHandler', async (req, reply) => {
@@ -70,7 +80,7 @@ export const idempotencyPlugin = fp<{ prisma: PrismaClient }>(
       }
       const apiKeyId = req.principal?.keyId;
       if (!apiKeyId) return;
-      const requestHash = fingerprint(req);
+      const requestHash = fingerprint(req, fingerprintKey);
       const claim = {
         apiKeyId,
         key,
@@ -122,7 +132,7 @@ export const idempotencyPlugin = fp<{ prisma: PrismaClient }>(
       const id = req.idempotencyRecordId;
       if (!id) return payload;
       req.idempotencyRecordId = null;
-      if (reply.statusCode >= 500) {
+      if (releases(reply.statusCode)) {
         await prisma.idempotencyRecord.delete({ where: { id } }).catch(() => undefined);
         return payload;
       }

@@ -21,6 +21,7 @@ export async function buildOpenApiDocument(): Promise<unknown> {
     bodyLimitBytes: 1_048_576,
     prisma: inert as never,
     services: inert as never,
+    fingerprintKey: Buffer.alloc(32),
     readiness: {},
   });
   await app.ready();

@@ -2,6 +2,7 @@
  * The composition root of the API's services: each built once from the
  * process's connections and settings, then handed to the routes.
  */
+import { createHmac } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Logger } from '../logger.ts';
@@ -50,6 +51,7 @@ export function createServices(s: ServiceSettings) {
   const events = createTaskEvents(s.prisma, s.redis, s.redisPrefix);
   return {
     box,
+    fingerprintKey: createHmac('sha256', s.secretKey).update('cloudplane idempotency fingerprints').digest(),
     queue: s.queue,
     tasks: createTaskService({
       prisma: s.prisma,

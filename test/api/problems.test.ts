@@ -61,6 +61,37 @@ describe('problem+json for every error', () => {
     expect(body.errors).toEqual([expect.objectContaining({ in: 'path', pointer: '/id' })]);
   });
 
+  it('refuses a NUL character anywhere in the input with 422, naming where', async () => {
+    const before = await t.prisma.apiKey.count();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/api-keys',
+      headers: t.auth(t.keys.admin),
+      payload: { name: 'a\u0000b', scopes: ['read'] },
+    });
+    const body = expectProblem(res, 422);
+    expect(body.errors).toEqual([expect.objectContaining({ in: 'body', pointer: '/name' })]);
+    expect(await t.prisma.apiKey.count()).toBe(before);
+    const query = await t.app.inject({
+      method: 'GET',
+      url: '/v1/api-keys?cursor=a%00b',
+      headers: t.auth(t.keys.admin),
+    });
+    expectProblem(query, 422);
+  });
+
+  it('refuses a cursor it could not have issued (a date out of range) with 422', async () => {
+    const cursor = Buffer.from(
+      JSON.stringify({ at: '0000-01-01T00:00:00Z', id: '00000000-0000-4000-8000-000000000000' }),
+    ).toString('base64url');
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/v1/api-keys?cursor=${cursor}`,
+      headers: t.auth(t.keys.admin),
+    });
+    expectProblem(res, 422);
+  });
+
   it('answers an unknown route with 404', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/v1/no-such-thing' });
     const body = expectProblem(res, 404);

@@ -258,6 +258,58 @@ describe('H3C CloudOS through the unified API', () => {
     await call('PATCH', `/v1/accounts/${accountId}`, { options: { defaultNetworkId: sim.catalog.networks[0]?.id } });
   });
 
+  it('keeps a 502/504 for its Idempotency-Key: the platform may have acted, so a retry must not create again', async () => {
+    await call('PATCH', `/v1/accounts/${accountId}`, {
+      options: { defaultNetworkId: sim.catalog.networks[0]?.id, timeoutMs: 300 },
+    });
+    try {
+      sim.engine.faults.add({ op: 'servers.create', kind: 'lost_answer', holdMs: 0, times: 1 });
+      const key = { 'idempotency-key': 'lost-answer-1' };
+      const first = await call('POST', '/v1/instances', { templateId, name: 'lost-one' }, key);
+      // The answer is lost: the connection drops (502) or the client gives up (504).
+      expect([502, 504]).toContain(first.status);
+      const again = await call('POST', '/v1/instances', { templateId, name: 'lost-one' }, key);
+      expect(again.status).toBe(first.status);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(sim.engine.instances.all().filter((m) => m.name === 'lost-one')).toHaveLength(1);
+    } finally {
+      await call('PATCH', `/v1/accounts/${accountId}`, { options: { defaultNetworkId: sim.catalog.networks[0]?.id } });
+    }
+  });
+
+  it('frees an Idempotency-Key after a refusal, so the corrected request can use it', async () => {
+    const key = { 'idempotency-key': 'account-fix-1' };
+    const bad = await call('POST', '/v1/accounts', sim.account('fixed-later', { credentials: { user: 'x' } }), key);
+    expect(bad.status).toBe(422);
+    const good = await call('POST', '/v1/accounts', sim.account('fixed-later'), key);
+    expect(good.status).toBe(201);
+    await call('DELETE', `/v1/accounts/${good.body.id}`);
+  });
+
+  it('syncs an account whose platform reports a machine with a NUL character in a tag', async () => {
+    const odd = sim.engine.instances.create({
+      tenant: sim.defaultProjectId,
+      name: 'made-elsewhere',
+      initialState: 'running',
+      attrs: { metadata: { owner: 'ops\u0000team' } },
+    });
+    try {
+      const res = await call('GET', `/v1/instances?account=${accountId}&refresh=true&limit=500`);
+      expect(res.status).toBe(200);
+      expect(res.body.items.find((i: Json) => i.providerId === odd.id)?.tags).toMatchObject({ owner: 'opsteam' });
+    } finally {
+      sim.engine.instances.act(sim.defaultProjectId, odd.id, 'delete');
+    }
+  });
+
+  it('keeps one login per account across syncs (a sync does not rebuild the adapter)', async () => {
+    await call('GET', `/v1/instances?account=${accountId}&refresh=true`);
+    const logins = sim.engine.calls.count('auth.login');
+    for (let i = 0; i < 3; i++)
+      expect((await call('GET', `/v1/instances?account=${accountId}&refresh=true`)).status).toBe(200);
+    expect(sim.engine.calls.count('auth.login')).toBe(logins);
+  });
+
   it('replays the first answer for a repeated Idempotency-Key and refuses reuse with another body', async () => {
     const before = sim.engine.calls.count('servers.create');
     const key = { 'idempotency-key': 'create-web-1' };

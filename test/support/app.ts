@@ -44,6 +44,7 @@ export async function startTestApp(iso: Isolated, options: { redisUrl?: string; 
     bodyLimitBytes: iso.config.bodyLimitBytes,
     prisma,
     services,
+    fingerprintKey: services.fingerprintKey,
     metrics,
     readiness: { postgres: () => prisma.$queryRaw`SELECT 1`, redis: () => redis.ping() },
   });
