@@ -118,7 +118,14 @@ async function main() {
     queue,
     tasks: { ...config.tasks, maxAttempts: 5 },
   });
-  const app = await buildApp({ logger, bodyLimitBytes: 1_048_576, prisma, services, fingerprintKey: services.fingerprintKey, readiness: {} });
+  const app = await buildApp({
+    logger,
+    bodyLimitBytes: 1_048_576,
+    prisma,
+    services,
+    fingerprintKey: services.fingerprintKey,
+    readiness: {},
+  });
   const { key } = await services.apiKeys.create('bench', ['admin']);
   const call = async (method: 'GET' | 'POST', url: string, payload?: unknown) => {
     const res = await app.inject({
