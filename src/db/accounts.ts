@@ -6,16 +6,11 @@ import { createHash } from 'node:crypto';
 import type { Account as AccountRow, Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { Account } from '../domain/account.ts';
 import { ProviderKind } from '../domain/providers.ts';
+import type { AccountRecord } from '../providers/registry.ts';
 import { openJson, sealJson, type SecretBox } from './secret-box.ts';
 
-export interface AccountWithSecrets {
-  id: string;
-  provider: ProviderKind;
-  endpoint: string;
-  credentials: unknown;
-  options: unknown;
-  version: string;
-}
+/** The decrypted account the provider pool builds an adapter from. */
+export type AccountWithSecrets = AccountRecord;
 
 export function toAccountView(row: AccountRow): Account {
   return {

@@ -33,14 +33,9 @@ async function call(
   payload?: unknown,
   headers: Record<string, string> = {},
 ) {
-  const res = await t.app.inject({
-    method,
-    url,
-    payload: payload as never,
-    headers: { ...t.auth(t.keys.admin), ...headers },
-  });
-  seen.push(res.body, JSON.stringify(res.headers));
-  return { status: res.statusCode, body: (res.body ? JSON.parse(res.body) : null) as Json, headers: res.headers };
+  const res = await t.call(method, url, payload, headers);
+  seen.push(res.raw, JSON.stringify(res.headers));
+  return res;
 }
 
 async function waitForStatus(id: string, status: string) {

@@ -55,6 +55,26 @@ export async function startTestApp(iso: Isolated, options: { redisUrl?: string; 
     read: (await apiKeys.create('test-read', ['read'])).key,
   };
   const auth = (key: string) => ({ authorization: `Bearer ${key}` });
+  /** One API call as the admin key, with the JSON body parsed. */
+  async function call(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    payload?: unknown,
+    headers: Record<string, string> = {},
+  ) {
+    const res = await app.inject({
+      method,
+      url,
+      payload: payload as never,
+      headers: { ...auth(keys.admin), ...headers },
+    });
+    return {
+      status: res.statusCode,
+      body: (res.body ? JSON.parse(res.body) : null) as Record<string, any>,
+      headers: res.headers,
+      raw: res.body,
+    };
+  }
   return {
     app,
     prisma,
@@ -66,6 +86,7 @@ export async function startTestApp(iso: Isolated, options: { redisUrl?: string; 
     logger,
     keys,
     auth,
+    call,
     async close() {
       await app.close();
       await services.close();

@@ -20,20 +20,7 @@ export async function startScaling(
   const sim = await startH3c();
   const workers: ReturnType<typeof startWorker>[] = [];
 
-  async function call(
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-    url: string,
-    payload?: unknown,
-    headers: Record<string, string> = {},
-  ) {
-    const res = await t.app.inject({
-      method,
-      url,
-      payload: payload as never,
-      headers: { ...t.auth(t.keys.admin), ...headers },
-    });
-    return { status: res.statusCode, body: (res.body ? JSON.parse(res.body) : null) as Json, headers: res.headers };
-  }
+  const call = t.call;
 
   const base = sim.account('lab');
   const account = await call('POST', '/v1/accounts', {
