@@ -36,3 +36,28 @@ export async function startH3c(options: H3cSimulatorOptions = {}) {
 }
 
 export type H3cHarness = Awaited<ReturnType<typeof startH3c>>;
+
+type Call = (method: 'GET' | 'POST', url: string, payload?: unknown) => Promise<{ body: Record<string, any> }>;
+
+/**
+ * An account on the simulator (account options merged over the harness's) and a template whose spec
+ * takes the first zone, instance type and image of the account's catalog.
+ */
+export async function accountAndTemplate(
+  call: Call,
+  sim: H3cHarness,
+  name: string,
+  options: Record<string, unknown> = {},
+) {
+  const base = sim.account(`${name}-lab`);
+  const account = (await call('POST', '/v1/accounts', { ...base, options: { ...base.options, ...options } })).body;
+  const first = async (kind: string) =>
+    (await call('GET', `/v1/accounts/${account.id}/${kind}`)).body.items[0].id as string;
+  const spec = {
+    zone: await first('zones'),
+    instanceType: await first('instance-types'),
+    image: await first('images'),
+  };
+  const template = (await call('POST', '/v1/templates', { name, accountId: account.id, spec })).body;
+  return { account, template, spec };
+}

@@ -8,7 +8,7 @@ import type { EngineSettings } from '../../src/tasks/engine-deps.ts';
 import { startWorker } from '../../src/tasks/worker.ts';
 import { startTestApp } from './app.ts';
 import type { Isolated } from './context.ts';
-import { startH3c } from './h3c.ts';
+import { accountAndTemplate, startH3c } from './h3c.ts';
 
 export type Json = Record<string, any>;
 
@@ -22,17 +22,11 @@ export async function startScaling(
 
   const call = t.call;
 
-  const base = sim.account('lab');
-  const account = await call('POST', '/v1/accounts', {
-    ...base,
-    // Fast reconcile in tests: the simulator's lists do not lag unless a test makes them.
-    options: { ...base.options, listLagMs: 300, ...opts.accountOptions },
+  // Fast reconcile in tests: the simulator's lists do not lag unless a test makes them.
+  const { account, template, spec } = await accountAndTemplate(call, sim, 'group', {
+    listLagMs: 300,
+    ...opts.accountOptions,
   });
-  const zones = await call('GET', `/v1/accounts/${account.body.id}/zones`);
-  const types = await call('GET', `/v1/accounts/${account.body.id}/instance-types`);
-  const images = await call('GET', `/v1/accounts/${account.body.id}/images`);
-  const spec = { zone: zones.body.items[0].id, instanceType: types.body.items[0].id, image: images.body.items[0].id };
-  const template = await call('POST', '/v1/templates', { name: 'group', accountId: account.body.id, spec });
 
   function worker(settings: Partial<EngineSettings> = {}) {
     const engine = t.services.engine();
@@ -68,8 +62,8 @@ export async function startScaling(
     call,
     worker,
     waitForTask,
-    accountId: account.body.id as string,
-    templateId: template.body.id as string,
+    accountId: account.id as string,
+    templateId: template.id as string,
     spec,
     async close() {
       for (const w of workers) await w.close();

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isolate, type Isolated } from '../support/context.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { startH3c, type H3cHarness } from '../support/h3c.ts';
+import { accountAndTemplate, startH3c, type H3cHarness } from '../support/h3c.ts';
 import { spawnRole, type RoleProcess } from '../support/processes.ts';
 
 let iso: Isolated;
@@ -29,10 +29,8 @@ afterAll(async () => {
   await iso?.close();
 });
 
-const call = async (method: 'GET' | 'POST', url: string, payload?: unknown) => {
-  const res = await t.app.inject({ method, url, payload: payload as never, headers: t.auth(t.keys.admin) });
-  return res.json() as Record<string, any>;
-};
+const call = async (method: 'GET' | 'POST', url: string, payload?: unknown) =>
+  (await t.call(method, url, payload)).body;
 
 function worker(): RoleProcess {
   return spawnRole('worker', {
@@ -48,19 +46,11 @@ function worker(): RoleProcess {
 
 describe('a worker killed with -9 during an expand of 30', () => {
   it('ends with exactly 30 running machines on the platform and in Postgres, no duplicate, no orphan', async () => {
-    const base = sim.account('crash-lab');
     // Three calls at a time, ten a second: the creates take seconds, so every kill lands mid-task.
-    const account = await call('POST', '/v1/accounts', {
-      ...base,
-      options: { ...base.options, concurrency: 3, ratePerSecond: 10, listLagMs: 600 },
-    });
-    const zones = await call('GET', `/v1/accounts/${account.id}/zones`);
-    const types = await call('GET', `/v1/accounts/${account.id}/instance-types`);
-    const images = await call('GET', `/v1/accounts/${account.id}/images`);
-    const template = await call('POST', '/v1/templates', {
-      name: 'crash',
-      accountId: account.id,
-      spec: { zone: zones.items[0].id, instanceType: types.items[0].id, image: images.items[0].id },
+    const { account, template } = await accountAndTemplate(t.call, sim, 'crash', {
+      concurrency: 3,
+      ratePerSecond: 10,
+      listLagMs: 600,
     });
     const task = await call('POST', `/v1/templates/${template.id}/expand`, { count: 30 });
 
@@ -115,18 +105,10 @@ describe('a worker killed with -9 during an expand of 30', () => {
   }, 120_000);
 
   it('hands a running task back to the queue on SIGTERM; another worker finishes it without a duplicate', async () => {
-    const base = sim.account('drain-lab');
-    const account = await call('POST', '/v1/accounts', {
-      ...base,
-      options: { ...base.options, concurrency: 2, ratePerSecond: 5, listLagMs: 600 },
-    });
-    const zones = await call('GET', `/v1/accounts/${account.id}/zones`);
-    const types = await call('GET', `/v1/accounts/${account.id}/instance-types`);
-    const images = await call('GET', `/v1/accounts/${account.id}/images`);
-    const template = await call('POST', '/v1/templates', {
-      name: 'drain',
-      accountId: account.id,
-      spec: { zone: zones.items[0].id, instanceType: types.items[0].id, image: images.items[0].id },
+    const { template } = await accountAndTemplate(t.call, sim, 'drain', {
+      concurrency: 2,
+      ratePerSecond: 5,
+      listLagMs: 600,
     });
     const task = await call('POST', `/v1/templates/${template.id}/expand`, { count: 8 });
     // 1. a worker starts the task
