@@ -11,7 +11,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { createPrisma } from './db/client.ts';
 import { applyMigrations, ensureDatabase } from './db/migrate.ts';
 import { bullConnection, createRedis } from './db/redis.ts';
-import { SIMULATORS } from './providers/simulators.ts';
+import { definitions } from './providers/registry.ts';
 import { buildApp } from './server/app.ts';
 import { createMetricsRegistry } from './server/metrics.ts';
 import { createServices, type Services } from './server/services.ts';
@@ -72,11 +72,11 @@ async function connect(config: Config, logger: Logger, closers: Closer[]) {
 /** Serves each platform simulator on its own port, from CLOUDPLANE_SIM_BASE_PORT up. */
 async function startSimulators(config: Config, logger: Logger, closers: Closer[]) {
   const endpoints = new Map<string, string>();
-  for (const [i, entry] of SIMULATORS.entries()) {
-    const running = await entry.start({ host: config.sim.host, port: config.sim.basePort + i });
+  for (const [i, definition] of definitions().entries()) {
+    const running = await definition.simulator.start({ host: config.sim.host, port: config.sim.basePort + i });
     closers.push(() => running.close());
-    endpoints.set(entry.kind, running.baseUrl);
-    logger.info({ provider: entry.kind, url: running.baseUrl }, 'simulator listening');
+    endpoints.set(definition.kind, running.baseUrl);
+    logger.info({ provider: definition.kind, url: running.baseUrl }, 'simulator listening');
   }
   return endpoints;
 }
@@ -84,11 +84,12 @@ async function startSimulators(config: Config, logger: Logger, closers: Closer[]
 /** A newcomer's first start: one demo account per simulator, so the API has something to show. */
 async function registerDemoAccounts(services: Services, endpoints: Map<string, string>, logger: Logger) {
   if ((await services.accounts.list(1, undefined)).items.length > 0) return;
-  for (const entry of SIMULATORS) {
-    const endpoint = endpoints.get(entry.kind);
+  for (const definition of definitions()) {
+    const endpoint = endpoints.get(definition.kind);
     if (!endpoint) continue;
-    const account = await services.accounts.create({ ...entry.demoAccount(endpoint), provider: entry.kind });
-    logger.info({ accountId: account.id, provider: entry.kind }, 'registered demo account for the simulator');
+    const seed = definition.simulator.demoAccount(endpoint);
+    const account = await services.accounts.create({ ...seed, provider: definition.kind });
+    logger.info({ accountId: account.id, provider: definition.kind }, 'registered demo account for the simulator');
   }
 }
 

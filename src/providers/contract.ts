@@ -13,7 +13,7 @@ import type { Console, ProviderInstance, Tags } from '../domain/instance.ts';
 import { StatusMap } from '../domain/instance.ts';
 import type { CreateInstanceRequest } from '../domain/machine-spec.ts';
 import type { CreateSecurityGroup, CreateSubnet, CreateVpc, SecurityGroup, Subnet, Vpc } from '../domain/network.ts';
-import type { Capability, ProviderKind } from '../domain/providers.ts';
+import type { Capability, ListPaging, ProviderKind, ScalingStrategy } from '../domain/providers.ts';
 import type { Logger } from '../logger.ts';
 
 export type ProviderErrorKind =
@@ -100,6 +100,11 @@ export interface HttpRequest {
   /** Safe to send twice (GET, DELETE of a known id, an action the platform treats idempotently). */
   idempotent: boolean;
   timeoutMs?: number;
+  /**
+   * Fields written to this call's log line, for ids an operator searches the platform's own
+   * logs with (a correlation id the adapter generated). Never secrets.
+   */
+  logFields?: Record<string, string>;
 }
 
 export interface HttpResponse {
@@ -109,6 +114,23 @@ export interface HttpResponse {
   /** Parses the body as JSON; a body that is not JSON becomes ProviderError('malformed'). */
   json(): unknown;
 }
+
+/**
+ * What an answer means, for platforms that say "failed" inside an HTTP 200
+ * (an envelope with a result code). The shared client retries, counts and
+ * logs by this verdict, as it does by the HTTP status for other platforms.
+ */
+export type ResponseVerdict =
+  | { ok: true }
+  | {
+      ok: false;
+      error: ProviderError;
+      /** The platform says it did not act (busy, throttled): safe to send again even when not idempotent. */
+      notActed?: boolean;
+    };
+
+/** Reads a platform's answer into a verdict; undefined leaves it to the HTTP status, as for plain REST platforms. */
+export type ResponseClassifier = (response: HttpResponse, request: HttpRequest) => ResponseVerdict | undefined;
 
 export interface HttpClient {
   request(req: HttpRequest): Promise<HttpResponse>;
@@ -248,11 +270,42 @@ export const METHOD_OF = {
   'operations.run': 'runOperation',
 } as const satisfies Record<Capability, keyof ProviderAdapter>;
 
+/** A simulator the definition serves, as its `start` returns it. */
+export interface RunningSimulatorHandle {
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** An account as `POST /v1/accounts` takes it, minus the kind. */
+export interface AccountSeed {
+  name: string;
+  endpoint: string;
+  credentials: Record<string, unknown>;
+  options: Record<string, unknown>;
+}
+
+/**
+ * The platform's simulator, as the `sim` and `all` roles serve it (the default
+ * clouds of a newcomer's start) and as the contract tests run it.
+ */
+export interface SimulatorDefinition {
+  /** Serves the simulator with its seeded data. `fast` makes every transition take a fraction of a second. */
+  start(at: { host: string; port: number; fast?: boolean }): Promise<RunningSimulatorHandle>;
+  /** An account that works against the simulator as seeded. */
+  demoAccount(endpoint: string): AccountSeed;
+  /** Spec fields a create needs beyond the first zone, instance type and image of the catalog. */
+  specExtras?: Record<string, unknown>;
+}
+
 /** How one platform kind is registered: its schemas, its static facts, its factory. */
 export interface ProviderDefinition<Credentials = unknown, Options extends BaseAccountOptions = BaseAccountOptions> {
   kind: ProviderKind;
   title: string;
   capabilities: readonly Capability[];
+  /** How expand and shrink run on this platform (the engine's path). */
+  scaling: ScalingStrategy;
+  /** How its machine list pages, and whether one pass is a consistent picture. */
+  paging: ListPaging;
   /** How long a created machine may take to appear in list calls; reconcile waits this long before concluding "not created". */
   listLagMs: number;
   /** Longest machine name the platform accepts (markers are made to fit). */
@@ -261,7 +314,11 @@ export interface ProviderDefinition<Credentials = unknown, Options extends BaseA
   options: z.ZodType<Options>;
   /** Default per-call timeout, when the account does not set one. */
   defaultTimeoutMs: number;
+  /** Reads the platform's envelope into a verdict, when success and failure live inside an HTTP 200. */
+  classify?: ResponseClassifier;
   /** The platform's documented extra operations, run with `runOperation` (capability `operations.run`). */
   operations: readonly OperationSpec[];
+  /** The platform's simulator and the demo account that reaches it. */
+  simulator: SimulatorDefinition;
   create(account: AccountContext<Credentials, Options>, deps: AdapterDeps): ProviderAdapter;
 }

@@ -15,7 +15,13 @@ import { Agent, request, type Dispatcher } from 'undici';
 import { Histogram, type Registry } from 'prom-client';
 import type { ProviderKind } from '../domain/providers.ts';
 import type { Logger } from '../logger.ts';
-import { ProviderError, type HttpClient, type HttpRequest, type HttpResponse } from './contract.ts';
+import {
+  ProviderError,
+  type HttpClient,
+  type HttpRequest,
+  type HttpResponse,
+  type ResponseClassifier,
+} from './contract.ts';
 
 export type { HttpClient, HttpRequest, HttpResponse };
 
@@ -37,6 +43,8 @@ export interface HttpClientOptions {
   secretHeaders?: string[];
   /** Connections kept per endpoint. */
   connections?: number;
+  /** Reads envelope answers (success or failure inside an HTTP 200); see ResponseClassifier. */
+  classify?: ResponseClassifier;
   /** Injected for tests of the backoff; defaults to Math.random. */
   random?: () => number;
 }
@@ -89,7 +97,10 @@ function buildPath(path: string, query: HttpRequest['query']): string {
   return qs ? `${path}${path.includes('?') ? '&' : '?'}${qs}` : path;
 }
 
-type Attempt = { kind: 'response'; response: HttpResponse } | { kind: 'error'; error: ProviderError; sent: boolean };
+type Attempt =
+  | { kind: 'response'; response: HttpResponse }
+  | { kind: 'error'; error: ProviderError; sent: boolean }
+  | { kind: 'refused'; error: ProviderError; notActed: boolean; status: number };
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
@@ -133,6 +144,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           }
         },
       };
+      const verdict = options.classify?.(response, req);
+      if (verdict && !verdict.ok)
+        return { kind: 'refused', error: verdict.error, notActed: verdict.notActed ?? false, status: res.statusCode };
       return { kind: 'response', response };
     } catch (err) {
       const code = (err as { code?: string }).code ?? '';
@@ -170,7 +184,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const started = performance.now();
         const result = await attempt(req, url);
         const seconds = (performance.now() - started) / 1000;
-        const outcome = result.kind === 'response' ? String(result.response.status) : result.error.kind;
+        const outcome =
+          result.kind === 'response'
+            ? String(result.response.status)
+            : result.kind === 'refused'
+              ? `${result.status}:${result.error.providerCode ?? result.error.kind}`
+              : result.error.kind;
         histogram?.observe({ provider: options.provider, operation: req.operation, outcome }, seconds);
         // The path only, never the query: some platforms put tokens there.
         log.debug(
@@ -181,6 +200,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             outcome,
             ms: Math.round(seconds * 1000),
             attempt: n + 1,
+            ...req.logFields,
           },
           'provider call',
         );
@@ -196,16 +216,23 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             retry = true;
             retryAfterMs = parseRetryAfter(headers['retry-after']);
           }
+        } else if (result.kind === 'refused') {
+          // A failure told inside the envelope: retried like the HTTP status it stands for.
+          retry = result.error.retryable && (req.idempotent || result.notActed);
+          retryAfterMs = result.error.retryAfterMs;
         } else {
           retry = req.idempotent || !result.sent;
         }
         if (!retry || n >= policy.retries) {
-          if (result.kind === 'error') throw result.error;
+          if (result.kind !== 'response') throw result.error;
           return result.response;
         }
         const delay =
           retryAfterMs !== undefined ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) : backoffDelay(n, policy, random);
-        log.info({ operation: req.operation, outcome, attempt: n + 1, delayMs: delay }, 'retrying provider call');
+        log.info(
+          { operation: req.operation, outcome, attempt: n + 1, delayMs: delay, ...req.logFields },
+          'retrying provider call',
+        );
         await sleep(delay);
       }
     },

@@ -7,25 +7,54 @@
  * Adding a platform = one folder under providers/ plus one line in DEFINITIONS.
  */
 import type { Registry } from 'prom-client';
+import { z } from 'zod';
 import type { ProviderInfo, ProviderKind, Capability } from '../domain/providers.ts';
 import type { Logger } from '../logger.ts';
-import { METHOD_OF, UnsupportedOperationError, type ProviderAdapter, type ProviderDefinition } from './contract.ts';
+import {
+  METHOD_OF,
+  UnsupportedOperationError,
+  type BaseAccountOptions,
+  type ProviderAdapter,
+  type ProviderDefinition,
+} from './contract.ts';
 import { createHttpClient } from './http.ts';
 import { h3cCloudos } from './h3c-cloudos/index.ts';
 
-const DEFINITIONS: readonly ProviderDefinition<never, never>[] = [h3cCloudos as ProviderDefinition<never, never>];
+/**
+ * Every registered platform. A definition is typed by its own credentials and
+ * options; the registry sees them as the zod schemas that parse unknown input
+ * into them, which is all it needs (the factory only ever gets parsed values).
+ */
+const DEFINITIONS = [h3cCloudos].map(erase);
 
-const BY_KIND = new Map<ProviderKind, ProviderDefinition<unknown>>(
-  DEFINITIONS.map((d) => [d.kind, d as unknown as ProviderDefinition<unknown>]),
-);
+function erase<C, O extends BaseAccountOptions>(d: ProviderDefinition<C, O>): ProviderDefinition<unknown> {
+  return d as unknown as ProviderDefinition<unknown>;
+}
+
+const BY_KIND = new Map<ProviderKind, ProviderDefinition<unknown>>(DEFINITIONS.map((d) => [d.kind, d]));
+
+/** Account input as its JSON Schema: what a user reads to learn the shape (input side: defaults are optional). */
+const jsonSchemaOf = (schema: z.ZodType) =>
+  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+
+const INFOS: ProviderInfo[] = DEFINITIONS.map((d) => ({
+  kind: d.kind,
+  title: d.title,
+  capabilities: [...d.capabilities],
+  scaling: d.scaling,
+  paging: d.paging,
+  listLagMs: d.listLagMs,
+  credentialsSchema: jsonSchemaOf(d.credentials),
+  optionsSchema: jsonSchemaOf(d.options),
+}));
 
 export function providerInfos(): ProviderInfo[] {
-  return [...BY_KIND.values()].map((d) => ({
-    kind: d.kind,
-    title: d.title,
-    capabilities: [...d.capabilities],
-    listLagMs: d.listLagMs,
-  }));
+  return INFOS;
+}
+
+/** Every registered definition, in registry order (the simulators' ports follow it). */
+export function definitions(): readonly ProviderDefinition<unknown>[] {
+  return DEFINITIONS;
 }
 
 export function definitionOf(kind: ProviderKind): ProviderDefinition<unknown> | undefined {
@@ -106,6 +135,7 @@ export function createProviderPool(deps: { logger: Logger; metrics?: Registry; r
         logger,
         metrics: deps.metrics,
         timeoutMs: options.timeoutMs ?? definition.defaultTimeoutMs,
+        ...(definition.classify ? { classify: definition.classify } : {}),
       });
       const adapter = definition.create(
         { id: account.id, endpoint: account.endpoint, credentials, options },

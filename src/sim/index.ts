@@ -52,6 +52,7 @@ export {
   type PlatformRenderers,
 } from './platform-hooks.ts';
 export { simControlApi, type ControlApiOptions } from './control-api.ts';
+export { createPlatformApp, statusText, type PlatformAppOptions } from './platform-app.ts';
 export { pageByNumber, type NumberedPage } from './paging.ts';
 export { startSimulator, type RunningSimulator } from './serve.ts';
 export { GROUP_TAG, expandGroup, groupMembers, shrinkGroup, type ExpandInput, type ShrinkInput } from './scaling.ts';

@@ -31,6 +31,11 @@ export interface PlatformErrorInput {
 export interface PlatformRenderers {
   /** Body of a platform error response (the status is set by the caller). */
   renderError(error: PlatformErrorInput): unknown;
+  /**
+   * The HTTP status a rendered error goes out with; default its own `status`. Envelope
+   * platforms answer 200 for their refusals and keep 5xx/429 for what a gateway says.
+   */
+  errorStatus?(error: PlatformErrorInput): number;
   /** Raw body of a malformed 200 answer; defaults to broken JSON / an unexpected object. */
   renderMalformed?(mode: 'invalid_json' | 'wrong_shape', op: string): string;
 }
@@ -119,33 +124,29 @@ export function installPlatformHooks(app: FastifyInstance, opts: PlatformHooksOp
     return payload;
   });
 
+  const sendError = (reply: FastifyReply, error: PlatformErrorInput): FastifyReply =>
+    reply.code(opts.errorStatus?.(error) ?? error.status).send(opts.renderError(error));
+
   const sendFault = async (fault: FiredFault, reply: FastifyReply): Promise<FastifyReply> => {
     switch (fault.kind) {
       case 'timeout': {
         if ((await hold(fault.holdMs, reply)) === 'released') return abandon(reply);
-        return reply.code(504).send(
-          opts.renderError({
-            status: 504,
-            kind: 'timeout',
-            code: fault.code,
-            message: fault.message ?? 'Gateway Timeout',
-            op: fault.op,
-          }),
-        );
+        return sendError(reply, {
+          status: 504,
+          kind: 'timeout',
+          code: fault.code,
+          message: fault.message ?? 'Gateway Timeout',
+          op: fault.op,
+        });
       }
       case 'rate_limit':
-        return reply
-          .code(fault.status)
-          .header('Retry-After', String(fault.retryAfterSec))
-          .send(
-            opts.renderError({
-              status: fault.status,
-              kind: 'rate_limit',
-              code: fault.code,
-              message: fault.message ?? 'Too Many Requests',
-              op: fault.op,
-            }),
-          );
+        return sendError(reply.header('Retry-After', String(fault.retryAfterSec)), {
+          status: fault.status,
+          kind: 'rate_limit',
+          code: fault.code,
+          message: fault.message ?? 'Too Many Requests',
+          op: fault.op,
+        });
       case 'malformed': {
         const body = opts.renderMalformed?.(fault.malformed, fault.op) ?? defaultMalformed(fault.malformed);
         return reply.code(fault.status).header('content-type', 'application/json; charset=utf-8').send(body);
@@ -154,15 +155,13 @@ export function installPlatformHooks(app: FastifyInstance, opts: PlatformHooksOp
         return reply; // handled before the handler runs
       case 'http_error':
       case 'refuse':
-        return reply.code(fault.status).send(
-          opts.renderError({
-            status: fault.status,
-            kind: fault.kind,
-            code: fault.code,
-            message: fault.message,
-            op: fault.op,
-          }),
-        );
+        return sendError(reply, {
+          status: fault.status,
+          kind: fault.kind,
+          code: fault.code,
+          message: fault.message,
+          op: fault.op,
+        });
     }
   };
 }

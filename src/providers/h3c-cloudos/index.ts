@@ -7,15 +7,22 @@ import { H3cCredentials, H3cOptions } from './account.ts';
 import { H3C_CAPABILITIES, createH3cAdapter } from './adapter.ts';
 import { createH3cClient } from './client.ts';
 import { h3cOperations, runH3cOperation } from './operations.ts';
+import { startSimulator } from '../../sim/index.ts';
+import { createH3cSimulator, DEFAULT_CATALOG, DEFAULT_PROJECT, DEFAULT_USER } from './simulator.ts';
 
 export { H3cCredentials, H3cOptions } from './account.ts';
 export { createH3cClient, type H3cClient } from './client.ts';
 export { h3cOperations, runH3cOperation, type H3cOperation } from './operations.ts';
 
+const FAST_DELAYS = { bootMs: 300, startMs: 150, stopMs: 150, rebootMs: 150, deleteMs: 150 };
+
 export const h3cCloudos: ProviderDefinition<H3cCredentials, H3cOptions> = {
   kind: 'h3c-cloudos',
   title: 'H3C CloudOS',
   capabilities: H3C_CAPABILITIES,
+  scaling: 'per_machine',
+  // Nova pages by marker (the last id seen), and a pass over its pages is ordered by creation.
+  paging: { style: 'marker', consistent: true },
   // Nova writes the server row before it answers 202, so lists see a machine at once; the
   // margin covers a gateway or cell cache in front of it.
   listLagMs: 10_000,
@@ -26,6 +33,17 @@ export const h3cCloudos: ProviderDefinition<H3cCredentials, H3cOptions> = {
   // A create waits on Nova's scheduler call before answering 202; 30 s leaves room for it.
   defaultTimeoutMs: 30_000,
   operations: h3cOperations,
+  simulator: {
+    start: ({ host, port, fast }) =>
+      startSimulator(createH3cSimulator(fast ? { config: { delays: FAST_DELAYS } } : {}).app, { host, port }),
+    demoAccount: (endpoint) => ({
+      name: 'demo-h3c-cloudos',
+      endpoint,
+      credentials: { username: DEFAULT_USER.name, password: DEFAULT_USER.password, project: DEFAULT_PROJECT.name },
+      // The platform's document has no network API, so the seeded network is named here.
+      options: { defaultNetworkId: DEFAULT_CATALOG.networks[0]?.id },
+    }),
+  },
   create(account, deps) {
     const client = createH3cClient(account, deps);
     return {

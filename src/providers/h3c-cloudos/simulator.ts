@@ -46,15 +46,15 @@
  *     `Cannot '<action>' instance … while it is in vm_state …`; repeat delete while deleting → 204.
  * A20 Not simulated (answer 400 "not simulated"): resize, liveresize, createImage.
  */
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   type Clock,
   type SimConfigPatch,
   type SimEngine,
   type TokenInfo,
+  createPlatformApp,
   createSimEngine,
-  installPlatformHooks,
-  simControlApi,
+  statusText,
 } from '../../sim/index.ts';
 import { registerActionRoutes } from './simulator-actions.ts';
 import { registerAuthRoutes } from './simulator-auth.ts';
@@ -139,71 +139,40 @@ export function createH3cSimulator(options: H3cSimulatorOptions = {}): H3cSimula
     },
   };
 
-  const app = Fastify({ logger: options.logger ?? false });
-  // The document requires Content-Type: application/json on every call, bodiless DELETEs included.
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    if (body === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(body as string));
-    } catch {
-      done(Object.assign(new Error('Malformed request body'), { statusCode: 400 }), undefined);
-    }
-  });
-  app.setNotFoundHandler((req, reply) =>
-    fail(reply, 404, `The resource could not be found: ${req.method} ${req.url.split('?')[0]}`),
-  );
-  app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    return reply.code(status).send(h3cError(status, status === 500 ? 'Internal Server Error' : err.message));
-  });
-
-  app.register(async (platform) => {
-    installPlatformHooks(platform, {
-      engine,
-      renderError: (e) => h3cError(e.status, e.message ?? defaultMessage(e.status), e.code),
-    });
-    platform.addHook('preHandler', async (req, reply) => {
-      if (req.routeOptions.url === '/v3/auth/tokens') return;
-      const check = engine.tokens.verify(req.headers['x-auth-token'] as string | undefined);
-      if (!check.ok)
-        return fail(
-          reply,
-          401,
-          check.reason === 'expired' ? 'The token has expired.' : 'The request you have made requires authentication.',
-        );
-      callers.set(req, check.info);
-      const tenant = (req.params as { tenant_id?: string }).tenant_id;
-      if (tenant !== undefined && tenant !== check.info.tenant)
-        return fail(reply, 403, `Project ${tenant} does not match the token's project.`);
-    });
-    registerAuthRoutes(platform, ctx);
-    registerServerRoutes(platform, ctx);
-    registerActionRoutes(platform, ctx);
-    registerCatalogRoutes(platform, ctx);
-  });
-
-  app.register(simControlApi, {
-    prefix: options.controlPrefix ?? '/_sim',
+  // The document requires Content-Type: application/json on every call, bodiless DELETEs included:
+  // the skeleton's JSON parser reads an empty body as none.
+  const app = createPlatformApp({
     engine,
-    platformStatus: statusOf,
-    stateOfRawStatus: neutralOfStatus,
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+    renderError: (e) => h3cError(e.status, e.message ?? statusText(e.status), e.code),
+    routes(platform) {
+      platform.addHook('preHandler', async (req, reply) => {
+        if (req.routeOptions.url === '/v3/auth/tokens') return;
+        const check = engine.tokens.verify(req.headers['x-auth-token'] as string | undefined);
+        if (!check.ok)
+          return fail(
+            reply,
+            401,
+            check.reason === 'expired'
+              ? 'The token has expired.'
+              : 'The request you have made requires authentication.',
+          );
+        callers.set(req, check.info);
+        const tenant = (req.params as { tenant_id?: string }).tenant_id;
+        if (tenant !== undefined && tenant !== check.info.tenant)
+          return fail(reply, 403, `Project ${tenant} does not match the token's project.`);
+      });
+      registerAuthRoutes(platform, ctx);
+      registerServerRoutes(platform, ctx);
+      registerActionRoutes(platform, ctx);
+      registerCatalogRoutes(platform, ctx);
+    },
+    control: {
+      ...(options.controlPrefix ? { prefix: options.controlPrefix } : {}),
+      platformStatus: statusOf,
+      stateOfRawStatus: neutralOfStatus,
+    },
   });
 
   return { app, engine, projects, users, catalog, defaultProjectId, staticTokens };
-}
-
-function defaultMessage(status: number): string {
-  const texts: Record<number, string> = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    409: 'Conflict',
-    429: 'Too Many Requests',
-    500: 'Internal Server Error',
-    503: 'Service Unavailable',
-    504: 'Gateway Timeout',
-  };
-  return texts[status] ?? 'Error';
 }
