@@ -12,7 +12,7 @@ import type { AccountProviders } from '../inventory/account-providers.ts';
 import type { CatalogCache } from '../inventory/catalog-cache.ts';
 import { definitionOf, UnknownProviderError, type Provider, type ProviderPool } from '../providers/registry.ts';
 import { keyset, toPage } from './pagination.ts';
-import { parseAt } from './validation.ts';
+import { parseAt, validationFailed } from './validation.ts';
 
 export type CatalogKind = 'regions' | 'zones' | 'instance-types' | 'images';
 
@@ -38,6 +38,13 @@ export function createAccountService(deps: {
     return def;
   }
 
+  /** The kind's schemas, then its own check of what the adapter will need later (refused now, field named). */
+  function checkAccount(def: ReturnType<typeof definition>, credentials: unknown, options: unknown) {
+    const parsed = parseAt(def.options, options ?? {}, 'body', '/options');
+    const problems = def.checkAccount?.(credentials, parsed) ?? [];
+    if (problems.length) throw validationFailed(problems.map((p) => ({ in: 'body', ...p })));
+  }
+
   async function row(id: string) {
     const found = await accounts.find(id);
     if (!found) throw notFound('account', id);
@@ -48,7 +55,7 @@ export function createAccountService(deps: {
     async create(input: CreateAccount) {
       const def = definition(input.provider);
       const credentials = parseAt(def.credentials, input.credentials, 'body', '/credentials');
-      parseAt(def.options, input.options, 'body', '/options');
+      checkAccount(def, credentials, input.options);
       try {
         return toAccountView(await accounts.create({ ...input, credentials }));
       } catch (err) {
@@ -73,7 +80,10 @@ export function createAccountService(deps: {
         patch.credentials === undefined
           ? undefined
           : parseAt(def.credentials, patch.credentials, 'body', '/credentials');
-      if (patch.options !== undefined) parseAt(def.options, patch.options, 'body', '/options');
+      if (patch.options !== undefined || credentials !== undefined) {
+        const stored = def.credentials.parse(accounts.openCredentials(current));
+        checkAccount(def, credentials ?? stored, patch.options ?? current.options);
+      }
       try {
         const updated = await accounts.update(id, { ...patch, credentials });
         await deps.pool.forget(id);

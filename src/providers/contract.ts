@@ -270,6 +270,12 @@ export const METHOD_OF = {
   'operations.run': 'runOperation',
 } as const satisfies Record<Capability, keyof ProviderAdapter>;
 
+/** Why an account cannot work, and which field says so. */
+export interface AccountProblem {
+  pointer: string;
+  detail: string;
+}
+
 /** A simulator the definition serves, as its `start` returns it. */
 export interface RunningSimulatorHandle {
   baseUrl: string;
@@ -318,6 +324,12 @@ export interface ProviderDefinition<Credentials = unknown, Options extends BaseA
   classify?: ResponseClassifier;
   /** The platform's documented extra operations, run with `runOperation` (capability `operations.run`). */
   operations: readonly OperationSpec[];
+  /**
+   * Checks an account can work before it is saved: a value the adapter will need later (at
+   * create time, say) that neither the credentials nor the options provide. Each problem names
+   * its field as a JSON pointer into the account (`/options/projectId`).
+   */
+  checkAccount?(credentials: Credentials, options: Options): AccountProblem[];
   /** The platform's simulator and the demo account that reaches it. */
   simulator: SimulatorDefinition;
   create(account: AccountContext<Credentials, Options>, deps: AdapterDeps): ProviderAdapter;

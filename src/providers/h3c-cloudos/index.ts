@@ -33,6 +33,18 @@ export const h3cCloudos: ProviderDefinition<H3cCredentials, H3cOptions> = {
   // A create waits on Nova's scheduler call before answering 202; 30 s leaves room for it.
   defaultTimeoutMs: 30_000,
   operations: h3cOperations,
+  // A static token names neither its project nor a user: both must come from the options (A21, A23).
+  checkAccount: (credentials, options) =>
+    'token' in credentials
+      ? [
+          ...(options.projectId
+            ? []
+            : [{ pointer: '/options/projectId', detail: 'required with a static token: the token names no project' }]),
+          ...(options.userName
+            ? []
+            : [{ pointer: '/options/userName', detail: 'required with a static token: creates must name a user' }]),
+        ]
+      : [],
   simulator: {
     start: ({ host, port, fast }) =>
       startSimulator(createH3cSimulator(fast ? { config: { delays: FAST_DELAYS } } : {}).app, { host, port }),
