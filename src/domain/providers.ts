@@ -34,6 +34,7 @@ export const Capability = z.enum([
   'instances.start',
   'instances.stop',
   'instances.reboot',
+  'instances.batch_action',
   'instances.tags',
   'instances.console',
   'jobs.get',

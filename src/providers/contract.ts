@@ -164,6 +164,14 @@ export interface CreateAccepted {
   jobId: string | null;
 }
 
+/** What a platform said of one machine of a batch action. */
+export interface BatchOutcome {
+  instanceId: string;
+  ok: boolean;
+  providerCode?: string;
+  providerMessage?: string;
+}
+
 export interface JobState {
   state: 'running' | 'succeeded' | 'failed';
   instanceIds: string[];
@@ -211,6 +219,11 @@ export interface ProviderAdapter {
   startInstance?(id: string): Promise<void>;
   stopInstance?(id: string): Promise<void>;
   rebootInstance?(id: string): Promise<void>;
+  /**
+   * One platform call acting on many machines, with an outcome per machine (a machine the
+   * platform refused, e.g. in the wrong state, does not fail the others).
+   */
+  batchAction?(action: 'start' | 'stop' | 'reboot', ids: string[]): Promise<BatchOutcome[]>;
   /** Replaces the machine's tags. */
   setTags?(id: string, tags: Tags): Promise<void>;
   getConsole?(id: string): Promise<Console>;
@@ -262,6 +275,7 @@ export const METHOD_OF = {
   'instances.start': 'startInstance',
   'instances.stop': 'stopInstance',
   'instances.reboot': 'rebootInstance',
+  'instances.batch_action': 'batchAction',
   'instances.tags': 'setTags',
   'instances.console': 'getConsole',
   'jobs.get': 'getJob',

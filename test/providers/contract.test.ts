@@ -130,6 +130,16 @@ const EXERCISE: Array<[Capability, (c: Ctx) => Promise<void>]> = [
   ['instances.start', async (c) => (await c.provider.startInstance(id(c)), settle(c))],
   ['instances.reboot', async (c) => (await c.provider.rebootInstance(id(c)), settle(c))],
   [
+    'instances.batch_action',
+    async (c) => {
+      const outcomes = z
+        .array(z.object({ instanceId: z.string(), ok: z.boolean() }))
+        .parse(await c.provider.batchAction('reboot', [id(c)]));
+      expect(outcomes.map((o) => o.instanceId)).toEqual([id(c)]);
+      await settle(c);
+    },
+  ],
+  [
     'jobs.get',
     async (c) => {
       if (!c.jobId) throw new Error('jobs.get is declared but the create returned no job id');
