@@ -8,6 +8,9 @@ import type { ConnectionOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../logger.ts';
 
+/** Reconnect backoff: quick first tries, then every `maxMs` at most, for as long as Redis is away. */
+export const reconnectBackoff = (maxMs: number) => (times: number) => Math.min(100 * 2 ** Math.min(times, 10), maxMs);
+
 export function createRedis(url: string, options: RedisOptions = {}, logger?: Logger): Redis {
   const redis = new Redis(url, {
     lazyConnect: true,
@@ -15,7 +18,7 @@ export function createRedis(url: string, options: RedisOptions = {}, logger?: Lo
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
     // Keep retrying in the background; commands fail fast meanwhile.
-    retryStrategy: (times) => Math.min(times * 200, 2_000),
+    retryStrategy: reconnectBackoff(2_000),
     ...options,
   });
   // Without a listener ioredis prints every reconnect failure to stderr.
@@ -28,9 +31,12 @@ export function createRedis(url: string, options: RedisOptions = {}, logger?: Lo
   return redis;
 }
 
-/** Connection options for BullMQ's Queue/Worker/QueueEvents. */
-export function bullConnection(url: string): ConnectionOptions {
-  return { url, maxRetriesPerRequest: null };
+/**
+ * Connection options for BullMQ's Queue/Worker/QueueEvents. BullMQ's own reconnect backoff grows
+ * to 20 s; ours stops at `reconnectMaxMs`, so a worker is back within that bound of Redis being back.
+ */
+export function bullConnection(url: string, reconnectMaxMs = 2_000): ConnectionOptions {
+  return { url, maxRetriesPerRequest: null, retryStrategy: reconnectBackoff(reconnectMaxMs) };
 }
 
 export type { Redis };

@@ -38,6 +38,8 @@ export interface ServiceSettings {
   redisPrefix: string;
   queue: TaskQueue;
   tasks: EngineSettings & { maxCount: number };
+  /** How long a POST that made a task waits for Redis to take its job. */
+  enqueueTimeoutMs?: number;
 }
 
 export function createServices(s: ServiceSettings) {
@@ -59,6 +61,7 @@ export function createServices(s: ServiceSettings) {
       events,
       maxCount: s.tasks.maxCount,
       logger: s.logger,
+      enqueueTimeoutMs: s.enqueueTimeoutMs ?? 2_000,
     }),
     waker: createEventWaker(s.subscriber, s.redisPrefix),
     /** What a worker needs to run scaling tasks. */

@@ -19,6 +19,8 @@ export interface EngineSettings {
   maxAttempts: number;
   /** How long a dead worker keeps its job and its per-account call slots. */
   jobLockMs: number;
+  /** Delay before a task round that failed on a store is run again. */
+  retryDelayMs?: number;
 }
 
 export interface EngineDeps {
