@@ -80,6 +80,8 @@ export const EnvSchema = z.object({
   CLOUDPLANE_ENQUEUE_TIMEOUT_MS: positiveInt.default(2_000),
   /** How often every process re-adds jobs for tasks that lost theirs (a crash between commit and enqueue). */
   CLOUDPLANE_SWEEP_SECONDS: positiveInt.default(10),
+  /** How often each account's machines are audited for orphans (machines of a group that no record knew). */
+  CLOUDPLANE_ORPHAN_AUDIT_SECONDS: positiveInt.default(300),
   /** Role `all` starts the platform simulators on these ports and registers demo accounts. */
   CLOUDPLANE_SIM_HOST: z.string().min(1).default('127.0.0.1'),
   CLOUDPLANE_SIM_BASE_PORT: port.default(18100),
@@ -105,6 +107,7 @@ export interface Config {
   workerConcurrency: number;
   inventoryTtlMs: number;
   stores: { recoveryMs: number; enqueueTimeoutMs: number; sweepMs: number };
+  orphanAuditMs: number;
   tasks: {
     maxCount: number;
     deadlineMs: number;
@@ -162,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       enqueueTimeoutMs: e.CLOUDPLANE_ENQUEUE_TIMEOUT_MS,
       sweepMs: e.CLOUDPLANE_SWEEP_SECONDS * 1000,
     },
+    orphanAuditMs: e.CLOUDPLANE_ORPHAN_AUDIT_SECONDS * 1000,
     tasks: {
       maxCount: e.CLOUDPLANE_TASK_MAX_COUNT,
       deadlineMs: e.CLOUDPLANE_TASK_DEADLINE_SECONDS * 1000,

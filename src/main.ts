@@ -64,12 +64,20 @@ async function connect(config: Config, logger: Logger, closers: Closer[]) {
   // Open a connection now: the first query of a process pays for setting up the query engine.
   await untilReachable(logger, config, 'connect', () => prisma.$queryRaw`SELECT 1`);
   const reconnect = reconnectBackoff(config.stores.recoveryMs);
+  // Connection errors go to the store health, created below (it probes through these clients).
+  const redisDown = (err: Error) => health.connectionError('redis', err);
   const redis = createRedis(
     config.redisUrl,
     { enableOfflineQueue: true, maxRetriesPerRequest: 3, retryStrategy: reconnect },
     logger,
+    redisDown,
   );
-  const subscriber = createRedis(config.redisUrl, { enableOfflineQueue: true, retryStrategy: reconnect }, logger);
+  const subscriber = createRedis(
+    config.redisUrl,
+    { enableOfflineQueue: true, retryStrategy: reconnect },
+    logger,
+    redisDown,
+  );
   const queue = createQueue({
     connection: bullConnection(config.redisUrl, config.stores.recoveryMs),
     prefix: config.redisPrefix,
@@ -79,9 +87,7 @@ async function connect(config: Config, logger: Logger, closers: Closer[]) {
     probeMs: config.stores.recoveryMs,
     probes: { postgres: () => prisma.$queryRaw`SELECT 1`, redis: () => redis.ping() },
   });
-  queue.queue.on('error', (err: Error) => {
-    if (!health.report(err)) logger.warn({ err: err.message }, 'queue connection error');
-  });
+  queue.queue.on('error', redisDown);
   const metrics = createMetricsRegistry();
   closers.push(
     async () => health.close(),
@@ -189,6 +195,7 @@ function startWorkerRole(
     health: shared.health,
     sweepEveryMs: config.stores.sweepMs,
     retryDelayMs: config.stores.recoveryMs,
+    orphanAuditMs: config.orphanAuditMs,
   });
   closers.unshift(() => running.close());
   logger.info({ concurrency: config.workerConcurrency }, 'worker started');

@@ -38,6 +38,7 @@ export function toTaskView(row: TaskRow): Task {
     reason: row.reason,
     requestedBy: row.requestedBy,
     errorSummary: row.errorSummary,
+    orphansFound: row.orphansFound,
     createdAt: row.createdAt,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
@@ -102,6 +103,8 @@ export function createTaskService(deps: {
   logger: Logger;
   /** How long a committed task's answer may wait for Redis to take its job. */
   enqueueTimeoutMs: number;
+  /** Delay before a job whose round failed on a store runs again. */
+  retryDelayMs?: number;
 }) {
   const { prisma } = deps;
 
@@ -111,9 +114,13 @@ export function createTaskService(deps: {
    * would retry (a second task). The sweeper adds a job that did not make it.
    */
   async function enqueue(taskId: string) {
-    await withStoreTimeout('redis', 'the enqueue', deps.enqueueTimeoutMs, ensureJob(deps.queue, taskId)).catch(
-      (err: Error) =>
-        deps.logger.warn({ taskId, err: err.message }, 'enqueue did not complete; the sweeper will retry'),
+    await withStoreTimeout(
+      'redis',
+      'the enqueue',
+      deps.enqueueTimeoutMs,
+      ensureJob(deps.queue, taskId, deps.retryDelayMs),
+    ).catch((err: Error) =>
+      deps.logger.warn({ taskId, err: err.message }, 'enqueue did not complete; the sweeper will retry'),
     );
   }
 

@@ -11,7 +11,16 @@ import type { Logger } from '../logger.ts';
 /** Reconnect backoff: quick first tries, then every `maxMs` at most, for as long as Redis is away. */
 export const reconnectBackoff = (maxMs: number) => (times: number) => Math.min(100 * 2 ** Math.min(times, 10), maxMs);
 
-export function createRedis(url: string, options: RedisOptions = {}, logger?: Logger): Redis {
+/**
+ * @param onError where connection errors go; by default a warning at most every 10 s. The store
+ *   health (src/db/store-health.ts) takes them in the service, so an outage is one line.
+ */
+export function createRedis(
+  url: string,
+  options: RedisOptions = {},
+  logger?: Logger,
+  onError?: (err: Error) => void,
+): Redis {
   const redis = new Redis(url, {
     lazyConnect: true,
     enableOfflineQueue: false,
@@ -24,6 +33,7 @@ export function createRedis(url: string, options: RedisOptions = {}, logger?: Lo
   // Without a listener ioredis prints every reconnect failure to stderr.
   let lastLogged = 0;
   redis.on('error', (err: Error) => {
+    if (onError) return onError(err);
     if (Date.now() - lastLogged < 10_000) return;
     lastLogged = Date.now();
     logger?.warn({ err: err.message }, 'redis connection error');

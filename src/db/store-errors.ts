@@ -74,6 +74,14 @@ export function storeOutage(err: unknown): Store | null {
   return null;
 }
 
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
+
+/** A failure to reach whatever the caller was talking to (a refused or cut socket), or a known store outage. */
+export function isUnreachable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return storeOutage(err) !== null || (typeof code === 'string' && SOCKET_CODES.has(code));
+}
+
 /** Awaits `work`, failing with StoreTimeoutError after `ms` (the work itself is not cancelled). */
 export async function withStoreTimeout<T>(store: Store, what: string, ms: number, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

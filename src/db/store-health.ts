@@ -58,6 +58,10 @@ export function createStoreHealth(opts: StoreHealthOptions) {
       markDown(store, err);
       return true;
     },
+    /** An error a connection of this store emitted: every such error is about reaching it. */
+    connectionError(store: Store, err: unknown) {
+      markDown(store, err);
+    },
     isDown: (store: Store) => downSince.has(store),
     /** Called each time a store comes back. */
     onBack(listener: (store: Store) => void) {

@@ -62,6 +62,7 @@ export function createServices(s: ServiceSettings) {
       maxCount: s.tasks.maxCount,
       logger: s.logger,
       enqueueTimeoutMs: s.enqueueTimeoutMs ?? 2_000,
+      ...(s.tasks.retryDelayMs ? { retryDelayMs: s.tasks.retryDelayMs } : {}),
     }),
     waker: createEventWaker(s.subscriber, s.redisPrefix),
     /** What a worker needs to run scaling tasks. */
@@ -75,6 +76,7 @@ export function createServices(s: ServiceSettings) {
         box,
         logger: s.logger,
         settings: s.tasks,
+        metrics: s.metrics,
         redis: s.redis,
         redisPrefix: s.redisPrefix,
       }),

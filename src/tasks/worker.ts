@@ -10,10 +10,12 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { isUnreachable } from '../db/store-errors.ts';
 import type { StoreHealth } from '../db/store-health.ts';
 import type { Logger } from '../logger.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { JOB_DATA, QUEUE_NAME, type JobName } from './queue.ts';
+import { startOrphanAudit } from './orphan-audit.ts';
 import { runTask, WorkerStopping } from './run-task.ts';
 import { startSweeper } from './sweeper.ts';
 
@@ -31,6 +33,8 @@ export interface WorkerOptions {
   retryDelayMs?: number;
   /** Store outages are logged once there, not once per failed job. */
   health?: StoreHealth;
+  /** How often each account is audited for orphan machines; absent = no audit in this worker. */
+  orphanAuditMs?: number;
 }
 
 type Handler = (job: Job, token: string | undefined) => Promise<unknown>;
@@ -84,7 +88,12 @@ export function startWorker(opts: WorkerOptions) {
     else log.warn({ jobId: job?.id, job: job?.name, err: err.message }, 'job failed');
   });
   worker.on('error', (err) => {
-    if (!opts.health?.report(err)) log.error({ err: err.message }, 'worker error');
+    // Most of the worker's errors are its Redis connections'; a job's own failure is 'failed'.
+    if (opts.health && isUnreachable(err)) opts.health.connectionError('redis', err);
+    // A job whose keys vanished (Redis restarted without its data): the sweeper gives the task a new one.
+    else if (/Missing (key|lock) for job|could not renew lock/.test(err.message))
+      log.warn({ err: err.message }, 'a job vanished from Redis; the sweeper re-adds it');
+    else log.error({ err: err.message }, 'worker error');
   });
 
   const sweeper = opts.engine
@@ -98,12 +107,20 @@ export function startWorker(opts: WorkerOptions) {
       })
     : undefined;
 
+  const audit =
+    opts.engine && opts.orphanAuditMs
+      ? startOrphanAudit(opts.engine, {
+          everyMs: opts.orphanAuditMs,
+          isStoreOutage: (err) => opts.health?.report(err) ?? false,
+        })
+      : undefined;
+
   return {
     worker,
     /** Stops taking jobs; task jobs are handed back, others finish; then connections close. */
     async close() {
       stopping.abort();
-      await sweeper?.close();
+      await Promise.all([sweeper?.close(), audit?.close()]);
       await worker.close();
     },
   };

@@ -19,7 +19,9 @@ export async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -62,7 +64,8 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const port = await freePort();
   await pg('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
-  const start = async () => void (await pg('pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'pg.log'), '-w', 'start']));
+  const start = async () =>
+    void (await pg('pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'pg.log'), '-w', 'start']));
   const stop = async (mode: 'fast' | 'immediate' = 'fast') =>
     void (await pg('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']).catch(() => undefined));
   await start();
@@ -118,7 +121,8 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     }
     throw new Error(`private redis on ${port} did not start`);
   };
-  const stop = async () => void (await run('redis-cli', ['-p', String(port), 'shutdown', 'nosave']).catch(() => undefined));
+  const stop = async () =>
+    void (await run('redis-cli', ['-p', String(port), 'shutdown', 'nosave']).catch(() => undefined));
   await start();
   return {
     url: `redis://127.0.0.1:${port}`,
