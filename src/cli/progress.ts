@@ -37,9 +37,10 @@ const clock = (iso?: string) => {
 };
 
 export function formatEvent(e: TaskEventView): string {
-  const { at, seq, ...rest } = e.data as Record<string, unknown> & { at?: string };
+  const { at, seq, status, ...rest } = e.data as Record<string, unknown> & { at?: string };
   const parts = [clock(at), e.type];
   if (typeof seq === 'number') parts.push(`#${seq}`);
+  if (typeof status === 'string') parts.push(status);
   for (const [k, v] of Object.entries(rest)) {
     if (v === null || v === undefined) continue;
     parts.push(`${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
