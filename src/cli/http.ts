@@ -180,7 +180,8 @@ export function createApiClient(opts: ApiClientOptions) {
         issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid body',
       );
     }
-    return { data: parsed.data, headers };
+    // The schemas only check (no defaults, no transforms): hand on the API's own object, its key order intact.
+    return { data: body as z.infer<S>, headers };
   }
 
   /** A request whose answer must match `schema`. */

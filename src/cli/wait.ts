@@ -84,6 +84,9 @@ export async function waitForTask(ctx: Context, taskId: string, label: string, f
       else ctx.out.info(`${what}; it keeps running — ${resumeHint}`);
       return err.exitCode;
     }
+    // The API went away or refused mid-watch: say what was last known before the error itself.
+    const seen = last as TaskView | null;
+    if (seen) ctx.out.info(`task ${taskId} was last seen ${seen.status}, ${formatCounts(seen)}; ${resumeHint}`);
     throw err;
   } finally {
     release();

@@ -101,7 +101,21 @@ export async function followTask(
       });
   };
 
-  /** One stream connection: true when the server said `end`. Throws only a refusal (4xx). */
+  /** Connection trouble is told once when it starts and once when it ends, not every round. */
+  let streamLost = false;
+  const reachable = () => {
+    if (unreachableSince !== null) hooks.notice('the API answers again');
+    unreachableSince = null;
+  };
+  const unreachable = (err: unknown) => {
+    if (unreachableSince === null) {
+      const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      hooks.notice(`${why}; retrying for up to ${Math.round(opts.retryForMs / 1000)}s`);
+    }
+    unreachableSince ??= Date.now();
+  };
+
+  /** One stream connection. Throws only a refusal (4xx) or an answer that is no event stream. */
   const streamOnce = async (): Promise<{ ended: boolean; delivered: number }> => {
     let delivered = 0;
     try {
@@ -110,7 +124,9 @@ export async function followTask(
         lastEventId ? { 'last-event-id': lastEventId } : {},
         signal,
       );
-      unreachableSince = null;
+      reachable();
+      if (streamLost) hooks.notice(`event stream resumed${lastEventId ? ` after event ${lastEventId}` : ''}`);
+      streamLost = false;
       for await (const m of readEvents(body)) {
         if (m.event === 'end') return { ended: true, delivered };
         if (m.id) lastEventId = m.id;
@@ -127,10 +143,17 @@ export async function followTask(
       }
     } catch (err) {
       if (signal.aborted) throw err;
-      if (err instanceof ProblemError && !isTransient(err)) throw err;
-      if (err instanceof UnexpectedAnswerError) throw err;
-      if (err instanceof ConnectionError) unreachableSince ??= Date.now();
+      if (err instanceof UnexpectedAnswerError || (err instanceof ProblemError && !isTransient(err))) throw err;
+      if (err instanceof ConnectionError) unreachable(err);
     }
+    if (!streamLost) {
+      hooks.notice(
+        lastEventId
+          ? `event stream lost after event ${lastEventId}; polling, then resuming from there`
+          : 'event stream lost; polling, then reconnecting',
+      );
+    }
+    streamLost = true;
     return { ended: false, delivered };
   };
 
@@ -138,39 +161,32 @@ export async function followTask(
     let task = await read();
     if (isFinalTaskStatus(task.status)) return task;
     let pollOnly = opts.pollOnly;
+    // Rounds without progress; the wait before the next poll or reconnect grows with it.
     for (let quiet = 0; ;) {
       if (pollOnly) {
         await sleep(backoff(quiet++), undefined, { signal });
       } else {
-        let outcome = { ended: false, delivered: 0 };
         try {
-          outcome = await streamOnce();
+          const outcome = await streamOnce();
+          quiet = outcome.delivered > 0 ? 0 : quiet + 1;
         } catch (err) {
           if (!(err instanceof UnexpectedAnswerError)) throw err;
           hooks.notice('the API did not answer with an event stream; polling the task instead');
           pollOnly = true;
         }
-        quiet = outcome.delivered > 0 ? 0 : quiet + 1;
-        if (!outcome.ended && !pollOnly) {
-          hooks.notice(
-            lastEventId
-              ? `event stream lost after event ${lastEventId}; polling, then resuming from there`
-              : 'event stream lost; polling, then reconnecting',
-          );
-        }
       }
+      // The final state comes from the task itself, also after an `end` event.
       await refreshing;
       try {
         const before = last;
         task = await read();
-        unreachableSince = null;
+        reachable();
         if (isFinalTaskStatus(task.status)) return task;
         if (!sameCounts(before, task)) quiet = 0;
       } catch (err) {
         if (signal.aborted || !isTransient(err)) throw err;
-        unreachableSince ??= Date.now();
-        if (Date.now() - unreachableSince >= opts.retryForMs) throw err;
-        hooks.notice(`cannot read the task (${(err as Error).message.split('\n')[0]}); retrying`);
+        unreachable(err);
+        if (Date.now() - unreachableSince! >= opts.retryForMs) throw err;
       }
       // Before reopening the stream: a server that keeps dropping it is not hammered.
       if (!pollOnly) await sleep(backoff(quiet - 1), undefined, { signal });

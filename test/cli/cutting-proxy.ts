@@ -2,7 +2,8 @@
  * A tiny HTTP proxy in front of the API that can spoil its event streams:
  * `cut` forwards a stream, then destroys the connection after a number of
  * events (a given number of times); `refuse` answers every stream with a 502.
- * Everything else is passed through. It records each request it saw.
+ * Everything else is passed through. It records each request it saw, and can
+ * play an outage (stop, then restart on the same port).
  */
 import { createServer, request, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -61,13 +62,18 @@ export async function startCuttingProxy(target: string, opts: ProxyOptions) {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const close = async () => {
+    if (!server.listening) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
   return {
     url: `http://127.0.0.1:${port}`,
     seen,
     cuts: () => cuts,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    /** An outage: every connection dropped, the port closed, until `restart`. */
+    stop: close,
+    restart: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
+    close,
   };
 }

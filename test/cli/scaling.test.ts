@@ -278,6 +278,52 @@ describe('following the event stream', () => {
   });
 });
 
+describe('an API that goes away', () => {
+  it('keeps following through an outage and exits on the outcome', async () => {
+    const proxy = await startCuttingProxy(env.CLOUDPLANE_URL!, { mode: 'cut', times: 0 });
+    try {
+      await withBootMs(2_000, async () => {
+        const p = startCli(['expand', 'group', '--count', '1', '--wait'], { ...env, CLOUDPLANE_URL: proxy.url });
+        await p.waitForStderr(/task\.started/);
+        // 1. the API vanishes mid-task: the stream drops and polls fail
+        await proxy.stop();
+        await p.waitForStderr(/cannot reach the API .*; retrying for up to 120s/);
+        // 2. it comes back: the CLI resumes and reports the real outcome
+        await proxy.restart();
+        const r = await p.done;
+        expect(r.code).toBe(0);
+        expect(r.stderr).toMatch(/the API answers again|event stream resumed/);
+        expect(r.stdout).toMatch(/^expand group: succeeded — 1 requested, 1 succeeded/);
+      });
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('gives up after --retry-for with exit 4, saying what it last saw', async () => {
+    const proxy = await startCuttingProxy(env.CLOUDPLANE_URL!, { mode: 'cut', times: 0 });
+    try {
+      await withBootMs(2_000, async () => {
+        const p = startCli(['expand', 'group', '-n', '1', '--wait', '--retry-for', '1s'], {
+          ...env,
+          CLOUDPLANE_URL: proxy.url,
+        });
+        await p.waitForStderr(/task\.started/);
+        await proxy.stop();
+        const r = await p.done;
+        expect(r.code).toBe(4);
+        expect(r.stderr).toMatch(
+          /task \S+ was last seen (queued|running), 0\/1 done .*; follow it with: cloudplane tasks watch/,
+        );
+        expect(r.stderr).toMatch(/\ncloudplane: cannot reach the API at http:\/\/127\.0\.0\.1:\d+: .*\n$/);
+        await s.waitForTask(TASK_ID.exec(r.stderr)![1]!);
+      });
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
 describe('refusals and failures', () => {
   it('prints a refused request as its problem in one line, exit 3, creating nothing', async () => {
     const before = await taskCount();

@@ -6,7 +6,7 @@ import { parseDuration } from '../duration.ts';
 import { exitCodeForTaskStatus } from '../exit-codes.ts';
 import type { Column } from '../output.ts';
 import { listAll, resolveTemplate } from '../resolve.ts';
-import { TaskView } from '../schemas.ts';
+import { TaskView, TemplateView } from '../schemas.ts';
 import { waitForTask } from '../wait.ts';
 import { action, type Deps } from './action.ts';
 import { addWaitOptions, examples, positiveInt, waitFlags, type WaitOptionValues } from './options.ts';
@@ -51,6 +51,12 @@ function since(value: string): string {
 }
 
 const taskPath = (id: string) => `/v1/tasks/${encodeURIComponent(id)}`;
+
+/** `expand web`: the task's kind and its template's name (the id when the template is gone). */
+async function labelOf(ctx: Context, t: TaskView): Promise<string> {
+  const template = await ctx.client.call(TemplateView, 'GET', `/v1/templates/${t.templateId}`).catch(() => null);
+  return `${t.kind} ${template?.name ?? t.templateId}`;
+}
 
 export function registerTasks(program: Command, deps: Deps) {
   const tasks = program.command('tasks').description('expand/shrink tasks: list, get, cancel, watch');
@@ -101,7 +107,7 @@ export function registerTasks(program: Command, deps: Deps) {
       const t = await ctx.client.call(TaskView, 'POST', `${taskPath(id)}/cancel`);
       if (!wait) return ctx.out.result(`task ${t.id} ${t.status}`, t);
       ctx.out.info(`task ${t.id} ${t.status}`);
-      return waitForTask(ctx, t.id, `cancel ${t.kind}`, wait);
+      return waitForTask(ctx, t.id, await labelOf(ctx, t), wait);
     }),
   );
   examples(cancel, ['cloudplane tasks cancel <id>', 'cloudplane tasks cancel <id> --wait']);
@@ -116,7 +122,7 @@ export function registerTasks(program: Command, deps: Deps) {
     action(deps, async (ctx, id: string, f: WaitOptionValues) => {
       const t = await ctx.client.call(TaskView, 'GET', taskPath(id));
       if (exitCodeForTaskStatus(t.status) !== null) ctx.out.info(`task ${t.id} has already ended`);
-      return waitForTask(ctx, t.id, `${t.kind} task`, waitFlags(f, true)!);
+      return waitForTask(ctx, t.id, await labelOf(ctx, t), waitFlags(f, true)!);
     }),
   );
   examples(watch, ['cloudplane tasks watch <id>', 'cloudplane tasks watch <id> --timeout 10m || echo "exit $?"']);
