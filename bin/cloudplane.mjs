@@ -5,6 +5,11 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// `cloudplane … | head` closes stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
 const { run } = await import('../src/cli/main.ts');
 const code = await run(process.argv.slice(2), {
   stdin: process.stdin,

@@ -2,7 +2,8 @@
  * Shell completion scripts, generated from the command tree itself, so they
  * never fall behind a new command or flag. Static: they complete commands,
  * flags and flag choices (and files for file flags), and ask the API nothing.
- * zsh runs the bash function through zsh's bashcompinit.
+ * Both shells walk the words typed so far the same way: words that name a
+ * command deepen the command path, flags are skipped with their values.
  */
 import type { Command, Option } from 'commander';
 
@@ -10,70 +11,89 @@ export const SHELLS = ['bash', 'zsh'] as const;
 export type Shell = (typeof SHELLS)[number];
 
 interface Node {
+  /** `accounts/list`; '' for the program itself. */
   path: string;
-  subcommands: string[];
-  flags: string[];
-  /** Flags that take a value → the value's choices ('' = free text, '<file>' = a path). */
-  valued: Map<string, string>;
+  subcommands: [name: string, description: string][];
+  flags: [name: string, description: string][];
+  /** Flags that take a value → the value's choices (empty: free text; `<file>`: a path). */
+  valued: Map<string, string[] | '<file>'>;
 }
 
 const FILE_FLAGS = new Set(['--file', '--credentials-file']);
 
-function flagsOf(options: readonly Option[]): { flags: string[]; valued: Map<string, string> } {
-  const flags: string[] = [];
-  const valued = new Map<string, string>();
+function describeFlags(options: readonly Option[], into: Node) {
   for (const o of options) {
     if (o.hidden) continue;
     const names = [o.long, o.short].filter((n): n is string => Boolean(n));
-    flags.push(...names);
+    for (const n of names) into.flags.push([n, o.description]);
     if (!o.required && !o.optional) continue;
-    const values = o.long && FILE_FLAGS.has(o.long) ? '<file>' : (o.argChoices ?? []).join(' ');
-    for (const n of names) valued.set(n, values);
+    const values = o.long && FILE_FLAGS.has(o.long) ? '<file>' : (o.argChoices ?? []);
+    for (const n of names) into.valued.set(n, values);
   }
-  return { flags, valued };
 }
 
 function walk(cmd: Command, path: string, inherited: readonly Option[], out: Node[]) {
-  const { flags, valued } = flagsOf([...cmd.options, ...inherited]);
-  const subcommands = cmd.commands.map((c) => c.name());
-  out.push({ path, subcommands, flags: [...flags, '--help'], valued });
+  const node: Node = {
+    path,
+    subcommands: cmd.commands.map((c) => [c.name(), c.description()]),
+    flags: [],
+    valued: new Map(),
+  };
+  describeFlags([...cmd.options, ...inherited], node);
+  node.flags.push(['--help', 'show help']);
+  out.push(node);
   // The program's own options are global: every command accepts them.
-  const passed = path === '' ? cmd.options : inherited;
+  const passed = path === '' ? cmd.options.filter((o) => o.long !== '--version') : inherited;
   for (const c of cmd.commands) walk(c, path ? `${path}/${c.name()}` : c.name(), passed, out);
 }
 
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-export function bashCompletion(program: Command): string {
+function model(program: Command): Node[] {
   const nodes: Node[] = [];
   walk(program, '', [], nodes);
+  return nodes;
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+const fnName = (program: Command) => `_${program.name().replace(/[^A-Za-z0-9_]/g, '_')}`;
+
+function pathsAndValued(nodes: Node[]) {
+  const paths = ` ${nodes
+    .map((n) => n.path)
+    .filter(Boolean)
+    .join(' ')} `;
+  const valued = new Set<string>();
+  for (const n of nodes) for (const flag of n.valued.keys()) valued.add(flag);
+  return { paths, valued: ` ${[...valued].join(' ')} ` };
+}
+
+export function bashCompletion(program: Command): string {
+  const nodes = model(program);
   const name = program.name();
-  const fn = `_${name.replace(/[^A-Za-z0-9_]/g, '_')}_completion`;
-  const paths = nodes.map((n) => n.path).filter(Boolean);
+  const fn = `${fnName(program)}_completion`;
+  const { paths, valued } = pathsAndValued(nodes);
   const valueCases: string[] = [];
-  const valueFlags = new Set<string>();
   for (const n of nodes) {
     for (const [flag, values] of n.valued) {
-      valueFlags.add(flag);
-      const action =
+      const reply =
         values === '<file>'
           ? 'COMPREPLY=($(compgen -f -- "$cur"))'
-          : values
-            ? `COMPREPLY=($(compgen -W ${quote(values)} -- "$cur"))`
+          : values.length
+            ? `COMPREPLY=($(compgen -W ${quote(values.join(' '))} -- "$cur"))`
             : 'COMPREPLY=()';
-      valueCases.push(`    ${quote(`${n.path}:${flag}`)}) ${action}; return 0 ;;`);
+      valueCases.push(`    ${quote(`${n.path}:${flag}`)}) ${reply}; return 0 ;;`);
     }
   }
   const wordCases = nodes.map(
-    (n) => `    ${quote(n.path)}) words=${quote([...n.subcommands, ...n.flags].join(' '))} ;;`,
+    (n) =>
+      `    ${quote(n.path)}) words=${quote([...n.subcommands.map(([s]) => s), ...n.flags.map(([f]) => f)].join(' '))} ;;`,
   );
   return `# ${name} completion for bash (generated by \`${name} completion bash\`).
 # Load it now:   source <(${name} completion bash)
 # Or for good:   ${name} completion bash > ~/.local/share/bash-completion/completions/${name}
 ${fn}() {
   local cur prev path w i candidate words skip=0
-  local paths=${quote(` ${paths.join(' ')} `)}
-  local valued=${quote(` ${[...valueFlags].join(' ')} `)}
+  local paths=${quote(paths)}
+  local valued=${quote(valued)}
   cur="\${COMP_WORDS[COMP_CWORD]}"
   prev="\${COMP_WORDS[COMP_CWORD-1]}"
   path=""
@@ -103,12 +123,65 @@ complete -o default -F ${fn} ${name}
 `;
 }
 
+/** `name:description` for _describe, colons in the name escaped. */
+const describe = ([n, d]: [string, string]) => quote(`${n.replace(/:/g, '\\:')}:${d}`);
+
 export function zshCompletion(program: Command): string {
+  const nodes = model(program);
   const name = program.name();
-  return `# ${name} completion for zsh (generated by \`${name} completion zsh\`).
-# Load it in ~/.zshrc, after compinit:   source <(${name} completion zsh)
-autoload -U +X bashcompinit && bashcompinit
-${bashCompletion(program)}`;
+  const fn = fnName(program);
+  const { paths, valued } = pathsAndValued(nodes);
+  const valueCases: string[] = [];
+  for (const n of nodes) {
+    for (const [flag, values] of n.valued) {
+      const reply = values === '<file>' ? '_files' : values.length ? `compadd -- ${values.map(quote).join(' ')}` : ':';
+      valueCases.push(`      ${quote(`${n.path}:${flag}`)}) ${reply}; return ;;`);
+    }
+  }
+  const wordCases = nodes.map(
+    (n) =>
+      `    ${quote(n.path)})\n      subs=(${n.subcommands.map(describe).join(' ')})\n      flags=(${n.flags.map(describe).join(' ')}) ;;`,
+  );
+  // `cmdpath`, not `path`: zsh ties $path to $PATH.
+  return `#compdef ${name}
+# ${name} completion for zsh (generated by \`${name} completion zsh\`).
+# Load it now, after compinit:  source <(${name} completion zsh)
+# Or for good: save it as _${name} in a directory of your $fpath.
+${fn}() {
+  local cur=\${words[CURRENT]} prev=\${words[CURRENT-1]} cmdpath="" w candidate skip=0 i
+  local paths=${quote(paths)}
+  local valued=${quote(valued)}
+  local -a subs flags
+  for (( i = 2; i < CURRENT; i++ )); do
+    w=\${words[i]}
+    if (( skip )); then skip=0; continue; fi
+    if [[ $w == -* ]]; then
+      [[ $w != *=* && $valued == *" $w "* ]] && skip=1
+      continue
+    fi
+    candidate=\${cmdpath:+$cmdpath/}$w
+    [[ $paths == *" $candidate "* ]] && cmdpath=$candidate
+  done
+  if (( skip )); then
+    case "$cmdpath:$prev" in
+${valueCases.join('\n')}
+    esac
+  fi
+  case $cmdpath in
+${wordCases.join('\n')}
+  esac
+  if [[ $cur == -* || \${#subs} -eq 0 ]]; then
+    _describe -t options 'option' flags
+  else
+    _describe -t commands 'command' subs
+  fi
+}
+if [[ $funcstack[1] == ${fn} ]]; then
+  ${fn} "$@"
+else
+  compdef ${fn} ${name}
+fi
+`;
 }
 
 export function completionScript(program: Command, shell: Shell): string {

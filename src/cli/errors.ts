@@ -76,7 +76,8 @@ export function formatProblem(status: number, p: Problem): string {
   if (p.providerCode || p.providerMessage) {
     const who = p.provider ? `${p.provider} said` : 'the platform said';
     const code = p.providerCode ? ` ${p.providerCode}` : '';
-    const message = p.providerMessage ? `: ${p.providerMessage}` : '';
+    // The API often quotes the platform's message in the detail already; the code is the news then.
+    const message = p.providerMessage && !(p.detail ?? '').includes(p.providerMessage) ? `: ${p.providerMessage}` : '';
     lines.push(clip(`${who}${code}${message}`));
   } else if (p.errors?.length) {
     const missing = p.errors.filter((e) => !(p.detail ?? '').includes(e.detail));

@@ -68,6 +68,13 @@ export function buildProgram(deps: Deps, io: Io): Command {
   return program;
 }
 
+/** The values given to a flag, as `--flag value` or `--flag=value`. */
+function flagValues(argv: string[], flag: string): string[] {
+  return argv.flatMap((a, i) =>
+    a === flag ? [argv[i + 1] ?? ''] : a.startsWith(`${flag}=`) ? [a.slice(flag.length + 1)] : [],
+  );
+}
+
 /** Replaces every occurrence of a secret, in case an error ever echoes one. */
 function redact(text: string, secrets: (string | undefined)[]): string {
   let out = text;
@@ -89,7 +96,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   let exitCode: ExitCode = EXIT.ok;
   const context = contextFactory(io, `cloudplane-cli/${pkg.version}`);
   const deps: Deps = { context, setExitCode: (code) => (exitCode = code) };
-  const secrets = [io.env.CLOUDPLANE_API_KEY, argv[argv.indexOf('--api-key') + 1]];
+  const secrets = [io.env.CLOUDPLANE_API_KEY, ...flagValues(argv, '--api-key')];
   try {
     const first = argv[0];
     if (first !== undefined && SERVER_ROLES.has(first)) {

@@ -1,4 +1,5 @@
 /** The exit-code contract CI scripts rely on: one code per outcome, and every path to it. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TaskStatus } from '../../src/domain/task.ts';
 import { EXIT, EXIT_CODE_TABLE, exitCodeForHttpStatus, exitCodeForTaskStatus } from '../../src/cli/exit-codes.ts';
@@ -22,6 +23,15 @@ describe('exit codes', () => {
     const codes = Object.values(EXIT);
     expect(new Set(codes).size).toBe(codes.length);
     expect(EXIT_CODE_TABLE.map(([c]) => c).sort((a, b) => a - b)).toEqual([...codes].sort((a, b) => a - b));
+  });
+
+  it.each(['docs/cli.md', 'README.md'])('is the table %s documents, code for code', (file) => {
+    const text = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
+    const lines = text.split('\n');
+    const header = lines.findIndex((l) => /^\| (exit )?code \| meaning \|$/.test(l));
+    const end = lines.findIndex((l, i) => i > header && !l.startsWith('|'));
+    const documented = lines.slice(header + 2, end).map((l) => Number(/^\| (\d+) \|/.exec(l)?.[1]));
+    expect(documented).toEqual(EXIT_CODE_TABLE.map(([c]) => c));
   });
 
   it('maps a 4xx answer to "refused" (3) and a 5xx one to "API failed" (5)', () => {

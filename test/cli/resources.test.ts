@@ -4,6 +4,7 @@
  * actions, providers; every command's --help with examples; bash completion.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -249,5 +250,29 @@ describe('help and completion', () => {
       'stopped',
     ]);
     expect(await complete('cloudplane', 'tasks', 'watch', 'x', '--ti')).toEqual(['--timeout']);
+  });
+
+  // zsh is not on every machine; the stubs stand in for the completion system's builtins.
+  it.skipIf(!existsSync('/usr/bin/zsh') && !existsSync('/bin/zsh'))('completes the same way in zsh', async () => {
+    const script = (await runHere(['completion', 'zsh'])).stdout;
+    const complete = async (...words: string[]) => {
+      const { stdout } = await promisify(execFile)('zsh', [
+        '-f',
+        '-c',
+        [
+          'compdef() { :; }',
+          script,
+          '_describe() { local -a all; all=("${(@P)${@[-1]}}"); print -l -- "${all[@]%%:*}"; }',
+          'compadd() { shift; print -l -- "$@"; }',
+          '_files() { print FILES; }',
+          `words=(${words.map((w) => `'${w}'`).join(' ')}); CURRENT=${words.length}; _cloudplane`,
+        ].join('\n'),
+      ]);
+      return stdout.trim().split('\n');
+    };
+    expect(await complete('cloudplane', '')).toEqual(expect.arrayContaining(['accounts', 'expand', 'tasks']));
+    expect(await complete('cloudplane', 'expand', 'web', '--on-failure', '')).toEqual(['keep', 'rollback']);
+    expect(await complete('cloudplane', 'templates', 'create', '-f', '')).toEqual(['FILES']);
+    expect(await complete('cloudplane', 'tasks', 'watch', 'x', '-')).toContain('--timeout');
   });
 });
