@@ -73,8 +73,12 @@ export async function followTask(
   let lastEventId: string | undefined;
   let unreachableSince: number | null = null;
 
-  const read = async () => {
-    const task = await client.call(TaskView, 'GET', path, { signal });
+  // Background refreshes stop with the watch, whichever way it ends.
+  const finished = new AbortController();
+  const background = AbortSignal.any([signal, finished.signal]);
+
+  const read = async (sig: AbortSignal = signal) => {
+    const task = await client.call(TaskView, 'GET', path, { signal: sig });
     if (!sameCounts(last, task)) hooks.task(task);
     last = task;
     return task;
@@ -88,16 +92,16 @@ export async function followTask(
     dirty = true;
     if (refreshing) return;
     const wait = Math.max(0, lastRefresh + REFRESH_MS - Date.now());
-    refreshing = sleep(wait, undefined, { signal })
+    refreshing = sleep(wait, undefined, { signal: background })
       .then(() => {
         dirty = false;
         lastRefresh = Date.now();
-        return read();
+        return read(background);
       })
       .catch(() => undefined) // a failed refresh is only a stale bar; the stream or the poll decides
       .finally(() => {
         refreshing = null;
-        if (dirty && !signal.aborted) refreshSoon();
+        if (dirty && !background.aborted) refreshSoon();
       });
   };
 
@@ -195,5 +199,7 @@ export async function followTask(
     if (timeout?.aborted && !opts.signal.aborted) throw new TimeoutError();
     if (opts.signal.aborted) throw opts.signal.reason;
     throw err;
+  } finally {
+    finished.abort();
   }
 }
