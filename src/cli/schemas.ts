@@ -31,6 +31,8 @@ export const ProviderView = z.looseObject({
   title: z.string(),
   capabilities: z.array(z.union([Capability, z.string()])),
   listLagMs: z.number().optional(),
+  /** How the kind scales (per_machine, native_group, none…), where the API says. */
+  scaling: z.string().optional(),
 });
 export type ProviderView = z.infer<typeof ProviderView>;
 

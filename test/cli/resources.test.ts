@@ -48,7 +48,7 @@ describe('providers and accounts', () => {
   it('lists the provider kinds as a table and as JSON', async () => {
     const table = await cli(['providers'], env);
     expect(table.code).toBe(0);
-    expect(table.stdout.split('\n')[0]).toMatch(/^KIND\s+TITLE\s+CAPABILITIES\s+SCALES\s+LIST LAG$/);
+    expect(table.stdout.split('\n')[0]).toMatch(/^KIND\s+TITLE\s+CAPABILITIES\s+SCALING\s+LIST LAG$/);
     expect(table.stdout).toMatch(/^h3c-cloudos\s/m);
     const parsed = json((await cli(['providers', '-o', 'json'], env)).stdout);
     expect(parsed.find((p: any) => p.kind === 'h3c-cloudos').capabilities).toContain('instances.create');

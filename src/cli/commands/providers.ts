@@ -23,9 +23,10 @@ export function registerProviders(program: Command, deps: Deps) {
             { header: 'TITLE', value: (p) => p.title },
             { header: 'CAPABILITIES', value: (p) => p.capabilities.length },
             {
-              header: 'SCALES',
+              header: 'SCALING',
               value: (p) =>
-                p.capabilities.some((c) => c === 'instances.create' || c === 'groups.expand') ? 'yes' : 'no',
+                p.scaling ??
+                (p.capabilities.some((c) => c === 'instances.create' || c === 'groups.expand') ? 'yes' : 'no'),
             },
             { header: 'LIST LAG', value: (p) => (p.listLagMs === undefined ? null : `${p.listLagMs}ms`) },
           ],
