@@ -4,6 +4,7 @@
  * records what the platform then reports; nothing is assumed.
  */
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { ApiError, notFound } from '../domain/errors.ts';
 import type { Instance, InstanceAction, InstanceStatus, Tags } from '../domain/instance.ts';
@@ -19,6 +20,7 @@ import {
 } from '../inventory/instance-records.ts';
 import type { InstanceSync } from '../inventory/instance-sync.ts';
 import type { Provider } from '../providers/registry.ts';
+import { ProviderError } from '../providers/contract.ts';
 import { keyset, toPage } from './pagination.ts';
 import { openSpec, slugPrefix } from '../db/template-spec.ts';
 import { TEMPLATE_TAG } from '../domain/tags.ts';
@@ -39,6 +41,18 @@ export type CreateInstanceInput =
   { templateId: string; name?: string } | { accountId: string; spec: MachineSpec; name?: string };
 
 export type BulkAction = InstanceAction | 'delete';
+
+/** The status each action leads to. */
+const TARGET: Record<InstanceAction, InstanceStatus> = { start: 'running', stop: 'stopped', reboot: 'running' };
+/** How often `wait=true` reads the machine from its platform. */
+const WAIT_POLL_MS = 500;
+
+interface BulkOutcome {
+  id: string;
+  ok: boolean;
+  instance?: Instance;
+  problem?: unknown;
+}
 
 export function createInstanceService(deps: {
   prisma: PrismaClient;
@@ -84,6 +98,40 @@ export function createInstanceService(deps: {
   }
 
   const view = (row: InstanceRow, provider: Provider) => toInstanceView(row, provider.kind);
+
+  /** One platform batch call for one account's machines; a machine the platform refused keeps its own problem. */
+  async function batch(
+    provider: Provider,
+    rows: InstanceRow[],
+    action: InstanceAction,
+    toProblem: (err: unknown) => unknown,
+    results: Map<string, BulkOutcome>,
+  ) {
+    try {
+      const outcomes = await provider.batchAction(
+        action,
+        rows.map((r) => r.providerId),
+      );
+      const byProviderId = new Map(outcomes.map((o) => [o.instanceId, o]));
+      for (const row of rows) {
+        const o = byProviderId.get(row.providerId);
+        if (o && !o.ok) {
+          const refused = new ProviderError(
+            provider.kind,
+            'instances.batch_action',
+            'conflict',
+            o.providerCode,
+            o.providerMessage,
+          );
+          results.set(row.id, { id: row.id, ok: false, problem: toProblem(refused) });
+          continue;
+        }
+        results.set(row.id, { id: row.id, ok: true, instance: view(await refresh(row, provider), provider) });
+      }
+    } catch (err) {
+      for (const row of rows) results.set(row.id, { id: row.id, ok: false, problem: toProblem(err) });
+    }
+  }
 
   async function sendAction(row: InstanceRow, provider: Provider, action: BulkAction): Promise<InstanceRow> {
     if (row.deletedAt) throw new ApiError('conflict', `instance ${row.id} is deleted`);
@@ -191,23 +239,60 @@ export function createInstanceService(deps: {
       return view(await sendAction(row, provider, action), provider);
     },
 
-    /** Runs one action on many machines, a few at a time; each gets its own outcome. */
+    /**
+     * Sends an action and, when asked, follows the machine until it reaches the state the action
+     * leads to or the timeout passes. Platforms act asynchronously (some give no job to follow):
+     * the machine's own status is the witness.
+     */
+    async actAndWait(id: string, action: InstanceAction, wait?: { timeoutMs: number }) {
+      const { row, provider } = await load(id);
+      let current = await sendAction(row, provider, action);
+      const target = TARGET[action];
+      if (!wait) return { instance: view(current, provider), reached: current.status === target };
+      const deadline = Date.now() + wait.timeoutMs;
+      while (current.status !== target && Date.now() < deadline) {
+        await sleep(Math.min(WAIT_POLL_MS, Math.max(0, deadline - Date.now())));
+        current = await refresh(current, provider);
+        if (current.status === 'error' || current.deletedAt) break;
+      }
+      return { instance: view(current, provider), reached: current.status === target };
+    },
+
+    /**
+     * Runs one action on many machines; each gets its own outcome. Machines of a platform with a
+     * batch call go in one call per account (its per-machine answers kept); the rest a few at a time.
+     */
     async bulk(ids: string[], action: BulkAction, toProblem: (err: unknown) => unknown) {
-      const results: { id: string; ok: boolean; instance?: Instance; problem?: unknown }[] = new Array(ids.length);
+      const results = new Map<string, BulkOutcome>();
+      const single: string[] = [];
+      if (action === 'delete') single.push(...ids);
+      else {
+        const rows = await prisma.instance.findMany({ where: { id: { in: ids } }, include: { account: true } });
+        const byAccount = new Map<string, typeof rows>();
+        for (const r of rows) byAccount.set(r.accountId, [...(byAccount.get(r.accountId) ?? []), r]);
+        for (const group of byAccount.values()) {
+          const provider = deps.providers.forRow(group[0]!.account);
+          if (!provider.supports('instances.batch_action') || group.some((r) => r.deletedAt)) {
+            single.push(...group.map((r) => r.id));
+            continue;
+          }
+          await batch(provider, group, action, toProblem, results);
+        }
+        single.push(...ids.filter((id) => !results.has(id) && !single.includes(id)));
+      }
       let next = 0;
       const worker = async () => {
-        while (next < ids.length) {
-          const i = next++;
-          const id = ids[i]!;
+        while (next < single.length) {
+          const id = single[next++]!;
           try {
-            results[i] = { id, ok: true, instance: await this.act(id, action) };
+            results.set(id, { id, ok: true, instance: await this.act(id, action) });
           } catch (err) {
-            results[i] = { id, ok: false, problem: toProblem(err) };
+            results.set(id, { id, ok: false, problem: toProblem(err) });
           }
         }
       };
-      await Promise.all(Array.from({ length: Math.min(8, ids.length) }, worker));
-      return results;
+      await Promise.all(Array.from({ length: Math.min(8, single.length) }, worker));
+      return ids.map((id) => results.get(id)!);
     },
 
     async console(id: string) {

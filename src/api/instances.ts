@@ -40,6 +40,12 @@ const CreateInstance = z.union([
 ]);
 
 const ActionBody = z.object({ action: InstanceAction });
+const WaitQuery = z.object({
+  wait: boolString.describe(
+    'Answer once the machine reached the state the action leads to (200), or when the timeout passes (202)',
+  ),
+  timeoutSeconds: z.coerce.number().int().min(1).max(600).default(60).describe('How long `wait=true` waits'),
+});
 const BulkAction = z.enum(['start', 'stop', 'reboot', 'delete']);
 const BulkBody = z.object({ action: BulkAction, ids: z.array(z.uuid()).min(1).max(100) });
 const BulkResult = z.object({
@@ -128,14 +134,19 @@ export const instanceRoutes: FastifyPluginAsyncZod<{ instances: InstanceService 
       schema: {
         tags,
         summary: 'Start, stop or reboot a machine',
+        description:
+          'Platforms carry actions out asynchronously: the answer (202) shows the machine as the platform reports it right after accepting the action. With `wait=true` the answer waits until the machine reaches the state the action leads to (200), or until `timeoutSeconds` pass (202, its state then).',
         params: IdParams,
+        querystring: WaitQuery,
         body: ActionBody,
-        response: { 202: Instance },
+        response: { 200: Instance, 202: Instance },
       },
     },
     async (req, reply) => {
-      reply.code(202);
-      return instances.act(req.params.id, req.body.action);
+      const wait = req.query.wait ? { timeoutMs: req.query.timeoutSeconds * 1000 } : undefined;
+      const { instance, reached } = await instances.actAndWait(req.params.id, req.body.action, wait);
+      reply.code(reached ? 200 : 202);
+      return instance;
     },
   );
 

@@ -18,7 +18,9 @@ import type { TaskEvents } from '../tasks/events.ts';
 import { markerPrefix } from '../tasks/markers.ts';
 import type { TaskQueue } from '../tasks/queue.ts';
 import { admit, ensureJob, handOver, lockTemplate } from '../tasks/scheduling.ts';
+import { assertCanRun } from '../tasks/strategy.ts';
 import { deleteItems } from '../tasks/victims.ts';
+import type { AccountProviders } from '../inventory/account-providers.ts';
 import { keyset, toPage } from './pagination.ts';
 import { validationFailed } from './validation.ts';
 
@@ -97,6 +99,8 @@ function explicitVictims(live: Live[], ids: string[]): string[] {
 
 export function createTaskService(deps: {
   prisma: PrismaClient;
+  /** The account's adapter, for the submit-time check that its platform can run the task. */
+  providers: AccountProviders;
   queue: TaskQueue;
   events: TaskEvents;
   maxCount: number;
@@ -181,6 +185,7 @@ export function createTaskService(deps: {
     ): Promise<Task> {
       if (body.count > deps.maxCount) throw tooMany('/count', `at most ${deps.maxCount} machines per task`);
       const tpl = await template(templateId);
+      assertCanRun((await deps.providers.resolve(tpl.accountId)).provider, 'expand');
       const prefix = (tpl.spec as { namePrefix?: string }).namePrefix ?? slugPrefix(tpl.name);
       return submit(
         templateId,
@@ -213,6 +218,7 @@ export function createTaskService(deps: {
     ): Promise<Task> {
       const tpl = await template(templateId);
       if ((body.count ?? 0) > deps.maxCount) throw tooMany('/count', `at most ${deps.maxCount} machines per task`);
+      assertCanRun((await deps.providers.resolve(tpl.accountId)).provider, 'shrink');
       let victims: string[] = [];
       return submit(
         templateId,

@@ -17,6 +17,7 @@ import type { AccountProviders } from '../inventory/account-providers.ts';
 import type { CatalogCache } from '../inventory/catalog-cache.ts';
 import { keyset, toPage } from './pagination.ts';
 import { validationFailed } from './validation.ts';
+import { assertCanHoldGroup } from '../tasks/strategy.ts';
 
 export function toTemplateView(row: TemplateRow & { account: { provider: string } }): Template {
   const s = row.spec as StoredSpec;
@@ -105,6 +106,7 @@ export function createTemplateService(deps: {
             ])
           : err;
       });
+      assertCanHoldGroup(provider);
       await checkAgainstCatalog(input.accountId, provider, input.spec);
       try {
         const row = await prisma.template.create({

@@ -154,17 +154,32 @@ export function createInstanceRecords(prisma: PrismaClient) {
     },
 
     /**
-     * After a full sync: machines not seen since it started are gone —
-     * except ones first seen so recently that the platform's list may
-     * still lag behind their create, and placeholders awaiting a job.
+     * After a full pass over the platform's list: the live records it did not see — except ones
+     * first seen so recently that the list may still lag behind their create, and placeholders
+     * awaiting a job. Whether they are gone is the caller's to decide (see instance-sync.ts).
      */
-    async markUnseenDeleted(accountId: string, syncStartedAt: Date, listLagMs: number): Promise<number> {
-      const lagCutoff = new Date(syncStartedAt.getTime() - listLagMs);
-      return prisma.$executeRaw`
-        UPDATE "Instance" SET "status" = 'deleted', "deletedAt" = now()
-        WHERE "accountId" = ${accountId}::uuid AND "deletedAt" IS NULL
-          AND "lastSeenAt" < ${syncStartedAt} AND "firstSeenAt" < ${lagCutoff}
-          AND "providerId" NOT LIKE 'job:%'`;
+    unseenSince(accountId: string, passStartedAt: Date, listLagMs: number) {
+      const lagCutoff = new Date(passStartedAt.getTime() - listLagMs);
+      return prisma.instance.findMany({
+        where: {
+          accountId,
+          deletedAt: null,
+          lastSeenAt: { lt: passStartedAt },
+          firstSeenAt: { lt: lagCutoff },
+          NOT: { providerId: { startsWith: 'job:' } },
+        },
+        select: { id: true, providerId: true },
+      });
+    },
+
+    /** Marks these records gone. */
+    async markManyDeleted(ids: string[]): Promise<number> {
+      if (ids.length === 0) return 0;
+      const done = await prisma.instance.updateMany({
+        where: { id: { in: ids }, deletedAt: null },
+        data: { status: 'deleted', deletedAt: new Date() },
+      });
+      return done.count;
     },
 
     find: (id: string) =>

@@ -57,6 +57,7 @@ export function createServices(s: ServiceSettings) {
     queue: s.queue,
     tasks: createTaskService({
       prisma: s.prisma,
+      providers,
       queue: s.queue,
       events,
       maxCount: s.tasks.maxCount,

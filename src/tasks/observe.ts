@@ -118,7 +118,9 @@ export async function observe(deps: EngineDeps, ctx: RoundContext, items: ItemRo
   if (deletes.length > 0) {
     const ids = deletes.map((d) => d.instanceId).filter((id): id is string => id !== null);
     let found: ProviderInstance[];
-    if (ids.length <= GET_EACH_LIMIT || !ctx.provider.supports('instances.list')) {
+    // A page-number list can miss a machine that moved between pages: "not listed" proves nothing there.
+    const listProves = ctx.provider.definition.paging.consistent && ctx.provider.supports('instances.list');
+    if (ids.length <= GET_EACH_LIMIT || !listProves) {
       const got: (ProviderInstance | null)[] = [];
       await forEachLimited(ids, ctx.limit.concurrency, async (id) => {
         got.push(await deps.limits.run(ctx.accountId, ctx.limit, () => ctx.provider.getInstance(id)));
