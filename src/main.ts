@@ -17,7 +17,8 @@ import { createStoreHealth } from './db/store-health.ts';
 import { definitions } from './providers/registry.ts';
 import { buildApp } from './server/app.ts';
 import { createMetricsRegistry } from './server/metrics.ts';
-import { createServices, type Services } from './server/services.ts';
+import { createServices } from './server/services.ts';
+import { ApiError } from './domain/errors.ts';
 import { createQueue } from './tasks/queue.ts';
 import { startSweeper } from './tasks/sweeper.ts';
 import { startWorker } from './tasks/worker.ts';
@@ -129,15 +130,30 @@ async function startSimulators(config: Config, logger: Logger, closers: Closer[]
   return endpoints;
 }
 
-/** A newcomer's first start: one demo account per simulator, so the API has something to show. */
-async function registerDemoAccounts(services: Services, endpoints: Map<string, string>, logger: Logger) {
-  if ((await services.accounts.list(1, undefined)).items.length > 0) return;
+/**
+ * A newcomer's start: a demo account for each simulator, made once. Each is looked for by name, so
+ * a platform added later gets its demo account on the next start, and one the user deleted or
+ * renamed is made again only under its own name.
+ */
+async function registerDemoAccounts(
+  shared: Awaited<ReturnType<typeof connect>>,
+  endpoints: Map<string, string>,
+  logger: Logger,
+) {
   for (const definition of definitions()) {
     const endpoint = endpoints.get(definition.kind);
     if (!endpoint) continue;
     const seed = definition.simulator.demoAccount(endpoint);
-    const account = await services.accounts.create({ ...seed, provider: definition.kind });
-    logger.info({ accountId: account.id, provider: definition.kind }, 'registered demo account for the simulator');
+    if (await shared.prisma.account.findUnique({ where: { name: seed.name }, select: { id: true } })) continue;
+    // Another replica starting at the same moment may make it first (the name is unique).
+    const account = await shared.services.accounts
+      .create({ ...seed, provider: definition.kind })
+      .catch((err: unknown) => {
+        if (err instanceof ApiError && err.slug === 'conflict') return null;
+        throw err;
+      });
+    if (account)
+      logger.info({ accountId: account.id, provider: definition.kind }, 'registered demo account for the simulator');
   }
 }
 
@@ -238,7 +254,7 @@ async function main() {
   const shared = await connect(config, logger, closers);
   if (role === 'api' || role === 'all') {
     await startApi(config, logger, closers, shared);
-    if (simulators) await registerDemoAccounts(shared.services, simulators, logger);
+    if (simulators) await registerDemoAccounts(shared, simulators, logger);
   }
   if (role === 'worker' || role === 'all') startWorkerRole(config, logger, closers, shared);
   else {
