@@ -9,6 +9,7 @@ import { isolate, type Isolated } from '../support/context.ts';
 import { startScaling, type Scaling } from '../support/scaling.ts';
 import { lockTemplate, admit } from '../../src/tasks/scheduling.ts';
 import { markerName } from '../../src/tasks/markers.ts';
+import { readTaskEvents } from '../support/sse.ts';
 
 let iso: Isolated;
 let s: Scaling;
@@ -27,35 +28,9 @@ afterAll(async () => {
   await iso?.close();
 });
 
-interface SseEvent {
-  id: string | undefined;
-  event: string;
-  data: Record<string, unknown>;
-}
-
 /** Reads a whole SSE stream over real HTTP until the server ends it. */
-async function readStream(taskId: string, lastEventId?: string): Promise<SseEvent[]> {
-  const res = await request(`${baseUrl}/v1/tasks/${taskId}/events`, {
-    headers: { ...s.t.auth(s.t.keys.read), ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
-    bodyTimeout: 30_000,
-  });
-  expect(res.statusCode).toBe(200);
-  expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
-  const text = await res.body.text();
-  return text
-    .split('\n\n')
-    .map((block): SseEvent | null => {
-      const lines = block.split('\n').filter((l) => l && !l.startsWith(':') && !l.startsWith('retry:'));
-      if (lines.length === 0) return null;
-      const field = (name: string) => lines.find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
-      return {
-        id: field('id'),
-        event: field('event') ?? 'message',
-        data: JSON.parse(field('data') ?? '{}') as Record<string, unknown>,
-      };
-    })
-    .filter((e): e is SseEvent => e !== null);
-}
+const readStream = (taskId: string, lastEventId?: string) =>
+  readTaskEvents(baseUrl, taskId, s.t.auth(s.t.keys.read), lastEventId);
 
 describe('task events over SSE', () => {
   it('streams a live task from queued to finished, in order, then ends', async () => {
