@@ -108,13 +108,20 @@ export function createTemplateService(deps: {
       });
       assertCanHoldGroup(provider);
       await checkAgainstCatalog(input.accountId, provider, input.spec);
+      const namePrefix = input.namePrefix ?? slugPrefix(input.name);
+      // On a platform that scales its own groups, the template is backed by one, made first: a
+      // refusal there changes nothing here. (A crash right after leaves an unused platform group.)
+      const group = provider.supports('groups.create')
+        ? await provider.createGroup({ name: input.name, namePrefix, spec: input.spec, tags: input.spec.tags })
+        : null;
       try {
         const row = await prisma.template.create({
           data: {
             name: input.name,
             accountId: input.accountId,
             orphanPolicy: input.orphanPolicy,
-            spec: stored(input.spec, input.namePrefix ?? slugPrefix(input.name)),
+            groupId: group?.groupId ?? null,
+            spec: stored(input.spec, namePrefix),
           },
           include,
         });
@@ -147,6 +154,14 @@ export function createTemplateService(deps: {
         const { provider } = await deps.providers.resolve(current.accountId);
         await checkAgainstCatalog(current.accountId, provider, patch.spec);
         spec = stored(patch.spec, patch.namePrefix ?? view.namePrefix);
+        // Keep the platform's group in step; a platform that cannot change it says so (501) and nothing changes here.
+        if (current.groupId)
+          await provider.updateGroup(current.groupId, {
+            name: patch.name ?? current.name,
+            namePrefix: patch.namePrefix ?? view.namePrefix,
+            spec: patch.spec,
+            tags: patch.spec.tags,
+          });
       } else if (patch.namePrefix) {
         spec = { ...(current.spec as object), namePrefix: patch.namePrefix } as Prisma.InputJsonValue;
       }
@@ -173,6 +188,11 @@ export function createTemplateService(deps: {
         throw conflict(`the template's group still has ${live} machine(s); shrink it to zero first`, {
           instances: live,
         });
+      // The platform's group goes first: if the platform cannot remove it, the template stays.
+      if (row.groupId) {
+        const { provider } = await deps.providers.resolve(row.accountId);
+        if (provider.supports('groups.delete')) await provider.deleteGroup(row.groupId);
+      }
       // Its finished tasks go with it: they describe a group that no longer exists.
       await prisma.$transaction([
         prisma.task.deleteMany({ where: { templateId: id } }),

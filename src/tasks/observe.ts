@@ -29,6 +29,8 @@ export interface ItemRow {
   marker: string;
   instanceId: string | null;
   jobId: string | null;
+  /** The group call that asked for this machine (native group scaling). */
+  callSeq: number | null;
   attempts: number;
   submittedAt: Date | null;
   nextAttemptAt: Date | null;

@@ -21,6 +21,7 @@ import { observe, type ItemRow } from './observe.ts';
 import { ACTIVE_ITEM_STATES } from './outcome.ts';
 import { lockTemplate } from './scheduling.ts';
 import { sendCreates } from './create-batch.ts';
+import { groupRound } from './group-round.ts';
 import { applyBookkeepingBatch, sendDelete, type StepContext } from './steps.ts';
 import { deleteItems, orderVictims, shrinkCandidates } from './victims.ts';
 
@@ -47,6 +48,7 @@ const ITEM_SELECT = {
   marker: true,
   instanceId: true,
   jobId: true,
+  callSeq: true,
   attempts: true,
   submittedAt: true,
   nextAttemptAt: true,
@@ -200,6 +202,21 @@ export async function runTask(deps: EngineDeps, taskId: string, stopping: AbortS
     spec: openSpec(task.template.spec, deps.box),
     events: [],
   };
+  // Platforms that scale their own groups take the group path (group-round.ts); the strategy is the
+  // platform definition's, never its name.
+  const groupScaling = ['native_group', 'platform_tasks'].includes(provider.definition.scaling);
+  const group = groupScaling ? task.template.groupId : null;
+  if (groupScaling && !group) {
+    await finishTask(deps, task, {
+      cancelRequested: false,
+      deadlineExceeded: false,
+      abort: {
+        code: 'no_group',
+        message: 'the template has no platform group to scale (it was made before its platform group)',
+      },
+    });
+    return;
+  }
   let rollbackStarted =
     (await prisma.taskItem.count({ where: { taskId, state: { in: ['rolling_back', 'rolled_back'] } } })) > 0;
 
@@ -231,9 +248,17 @@ export async function runTask(deps: EngineDeps, taskId: string, stopping: AbortS
       return;
     }
 
-    let seen: Awaited<ReturnType<typeof observe>>;
+    let seen: Awaited<ReturnType<typeof observe>> | undefined;
+    let groupChanged = false;
     try {
-      seen = await observe(deps, ctx, items);
+      if (group)
+        groupChanged = await groupRound(
+          deps,
+          { ...ctx, groupId: group, maxAttempts: settings.maxAttempts },
+          items,
+          cancelling,
+        );
+      else seen = await observe(deps, ctx, items);
     } catch (err) {
       // A passing platform failure: look again next round. A refusal (credentials revoked, project gone)
       // will not pass: the task fails now with the platform's word, instead of waiting for its deadline.
@@ -251,6 +276,16 @@ export async function runTask(deps: EngineDeps, taskId: string, stopping: AbortS
         return;
       }
       throw err;
+    }
+    if (!seen) {
+      // The group path carried out its own steps; what is left is the round's bookkeeping.
+      if (ctx.events.length) {
+        await deps.events.append(taskId, ctx.events.splice(0));
+        await deps.events.notify(taskId);
+      }
+      await saveProgress(deps, taskId);
+      if (!groupChanged) await sleep(settings.pollMs, undefined, { signal: stopping }).catch(() => undefined);
+      continue;
     }
     const now = Date.now();
     const calls: { item: ItemRow; step: Step }[] = [];
