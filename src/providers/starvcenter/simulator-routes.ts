@@ -59,15 +59,19 @@ export function defineOp<I>(def: OpDef<I>): AnyOp {
   return def as unknown as AnyOp;
 }
 
-/** A request body that is not a form (the parsers return it for every other content type). */
-export const NOT_A_FORM = Object.freeze({ notAForm: true });
-
+/**
+ * Body readers of the whole app: forms for the platform, JSON for the control API (an empty
+ * JSON body reads as none). Any other body of a platform call is refused with 415 (A2).
+ */
 export const BODY_PARSERS: Record<string, (body: string) => unknown> = {
   'application/x-www-form-urlencoded': parseForm,
-  'application/json': () => NOT_A_FORM,
-  'text/plain': () => NOT_A_FORM,
-  '*': () => NOT_A_FORM,
+  'application/json': (body) => (body === '' ? undefined : JSON.parse(body)),
 };
+
+const isForm = (req: FastifyRequest) =>
+  String(req.headers['content-type'] ?? '')
+    .toLowerCase()
+    .startsWith('application/x-www-form-urlencoded');
 
 const PLAIN_STATUSES = new Set([404, 405, 413, 415]);
 
@@ -122,7 +126,7 @@ export function registerOps(app: FastifyInstance, ctx: SvcContext, ops: readonly
           // A7: business parameters come only from a form body; GET and DELETE read none.
           let raw: Record<string, unknown> = {};
           if (op.method === 'POST' || op.method === 'PUT') {
-            if (req.body === NOT_A_FORM) return reply.code(415).type('text/plain').send(statusText(415));
+            if (req.body !== undefined && !isForm(req)) return reply.code(415).type('text/plain').send(statusText(415));
             const form = req.body as Record<string, string> | undefined;
             const text = form?.KEY_PARAM;
             if (text !== undefined && text !== '') raw = decodeKeyParam(text);
