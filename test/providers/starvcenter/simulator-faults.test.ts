@@ -18,9 +18,7 @@ beforeAll(async () => {
   h = await startHarness();
 });
 afterAll(() => h.close());
-beforeEach(async () => {
-  await h.ctl('POST', '/reset', {});
-});
+beforeEach(() => h.reset());
 
 const jobRule = (body: Record<string, unknown>) => h.ctl('POST', '/starvcenter/jobs', body);
 const jobs = async () => (await h.ctl('GET', '/starvcenter/jobs')).json.jobs as any[];

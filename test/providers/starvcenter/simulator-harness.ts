@@ -58,6 +58,8 @@ export interface Harness {
   ok(method: Method, path: string, params?: unknown, token?: string): Promise<any>;
   ctl(method: Method, path: string, body?: unknown): Promise<{ status: number; json: any }>;
   advance(ms: number): void;
+  /** Back to the seeded state at START (the manual clock is set back too). */
+  reset(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -98,7 +100,12 @@ export async function startHarness(options: StarVCenterSimulatorOptions = {}): P
     return { status: res.statusCode, json: text ? JSON.parse(text) : undefined };
   };
 
-  return { clock, sim, call, ok, ctl, advance: (ms) => clock.advance(ms), close: () => sim.close() };
+  const reset = async () => {
+    clock.set(START);
+    await ctl('POST', '/reset', {});
+  };
+
+  return { clock, sim, call, ok, ctl, advance: (ms) => clock.advance(ms), reset, close: () => sim.close() };
 }
 
 export const APP_NET = DEMO_NETWORKS[0]!.id;

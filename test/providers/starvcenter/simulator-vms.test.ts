@@ -23,9 +23,7 @@ beforeAll(async () => {
   h = await startHarness();
 });
 afterAll(() => h.close());
-beforeEach(async () => {
-  await h.ctl('POST', '/reset', {});
-});
+beforeEach(() => h.reset());
 
 const VM_KEYS = [
   'vm.createtime',

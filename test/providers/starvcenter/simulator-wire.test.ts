@@ -60,9 +60,7 @@ beforeAll(async () => {
   h = await startHarness();
 });
 afterAll(() => h.close());
-beforeEach(async () => {
-  await h.ctl('POST', '/reset', {});
-});
+beforeEach(() => h.reset());
 
 describe('operation table', () => {
   it('serves exactly the 92 operations of the catalog index, with their methods and paths', () => {
@@ -75,6 +73,28 @@ describe('operation table', () => {
   it('marks the 18 operations that answer a task id as async', () => {
     const async = STARVCENTER_OPERATIONS.filter((o) => o.async).map((o) => `${o.method} ${o.path}`);
     expect(async.sort()).toEqual([...ASYNC].sort());
+  });
+});
+
+describe('every operation', () => {
+  const pathOf = (path: string) => path.replace(/\{\w+\}/g, 'no-such-id');
+
+  it('answers an envelope under its own operation name, and 1003 without a token', async () => {
+    await h.ctl('DELETE', '/calls');
+    for (const o of STARVCENTER_OPERATIONS) {
+      const r = await h.call(
+        o.method as 'GET',
+        pathOf(o.path),
+        o.method === 'GET' || o.method === 'DELETE' ? undefined : {},
+      );
+      expect(r.status, o.op).toBe(200);
+      expect(['0', '1'], `${o.op}: ${JSON.stringify(r.env)}`).toContain(r.env?.result);
+      const denied = await h.call(o.method as 'GET', pathOf(o.path), undefined, { token: 'wrong' });
+      expect(denied.env?.result, o.op).toBe('1003');
+    }
+    const counts = (await h.ctl('GET', '/calls')).json.counts;
+    expect(Object.keys(counts).sort()).toEqual(STARVCENTER_OPERATIONS.map((o) => o.op).sort());
+    expect(Object.values(counts).every((n) => n === 2)).toBe(true);
   });
 });
 
