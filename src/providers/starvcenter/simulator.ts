@@ -49,7 +49,8 @@
  * A16 Times are `yyyy-MM-dd HH:mm:ss` in +08:00 (the alarm filters' format) from the sim clock.
  * A17 Lock codes (Appendix 2) are internal (D23): 12/13 while creating, 7 starting or rebooting,
  *     8 stopping, 3–6 during backup/snapshot jobs, any code via the control API. A locked VM
- *     refuses every operation but delete, modify and reads.
+ *     refuses power, resize, disk, NIC, backup/snapshot and guest-agent operations; delete,
+ *     rename, VNC password, firewall switch, mappings and reads still work.
  * A18 Delete works in every state but an ongoing delete (a stuck create must be removable); it
  *     cancels the VM's running jobs (task code 7) and frees its NICs, disks, backups, snapshots,
  *     mappings and rules when it ends.
@@ -214,6 +215,18 @@ function malformedBody(mode: 'invalid_json' | 'wrong_shape'): string {
     : JSON.stringify({ unexpected: true, data: 'not an envelope' });
 }
 
+/**
+ * A StarVCenter simulator, seeded (see the `DEMO_*` exports) and not yet listening.
+ *
+ * A demo account against it: endpoint `${baseUrl}${DEMO_BASE_PATH}` (`baseUrl` as
+ * `startSimulator` answers it), tenant token `DEMO_TENANT.token` in `KEY_TOKEN` (tenant id
+ * `DEMO_TENANT.id`), private network `DEMO_NETWORKS[0].id` (`pg-demo-app`, a /16) for
+ * `vnic.portgroupid`, a model code of `DEMO_MODELS` (e.g. `centos-7-9`) for `vm.tenant.model`
+ * or `DEMO_TEMPLATES[0].id` for `vm.template.id`. `config: { delays: DEMO_FAST_DELAYS }` makes
+ * every job end within a few hundred ms. Control routes: the shared `/_sim/…` plus
+ * `/_sim/starvcenter/jobs` (failing or never-ending jobs), `/_sim/starvcenter/tokens` and
+ * `/_sim/starvcenter/vms/:id/lock`; operation names for faults are in `STARVCENTER_OPERATIONS`.
+ */
 export function createStarVCenterSimulator(options: StarVCenterSimulatorOptions = {}): StarVCenterSimulator {
   const engine = createSimEngine({
     ...(options.seed !== undefined ? { seed: options.seed } : {}),

@@ -405,6 +405,17 @@ describe('control API for this platform', () => {
     expect(counts).toEqual({ 'cloudvm.create': 1, 'cloudvm.search': 2 });
   });
 
+  it('takes its job delays from /_sim/config, jobMs included', async () => {
+    const patched = await h.ctl('PATCH', '/config', { delays: { bootMs: 0, jobMs: 0 } });
+    expect(patched.json.delays).toMatchObject({ bootMs: 0, jobMs: 0, stopMs: DELAYS.stopMs });
+    const id = await createVm(h, 'instant');
+    expect(await vmState(h, id)).toBe('1');
+    await h.ok('PUT', 'cloudvm/cpu/modify', { 'vm.id': id, 'vm.vcpu.num': '3' });
+    expect((await h.ok('GET', `cloudvm/${id}`)).data['vm.vcpu.num']).toBe('3');
+    await h.reset();
+    expect((await h.ctl('GET', '/config')).json.delays).toEqual(DELAYS);
+  });
+
   it('advances the manual clock through /_sim/clock', async () => {
     const id = await createVm(h, 'clocked');
     const r = await h.ctl('POST', '/clock', { advanceMs: DELAYS.bootMs });

@@ -269,6 +269,26 @@ describe('routes', () => {
   });
 });
 
+describe('determinism', () => {
+  const firstIds = async (seed: number) => {
+    const other = await startHarness({ seed });
+    try {
+      const env = await other.ok('POST', 'cloudvm/create', vmSpec('same', { 'vm.num': '2' }));
+      const ids = env.data.map((d: any) => d['vm.id']);
+      const nic = (await other.ok('POST', 'cloudvm/vnic/search', { 'vnic.vmid': ids[0] })).data[0]['vnic.macaddress'];
+      return [...ids, nic];
+    } finally {
+      await other.close();
+    }
+  };
+
+  it('gives the same ids and addresses for the same seed and calls, other ones for another seed', async () => {
+    const a = await firstIds(42);
+    expect(await firstIds(42)).toEqual(a);
+    expect(await firstIds(43)).not.toEqual(a);
+  });
+});
+
 describe('wire helpers', () => {
   it('decodes any JSON object encoded as Base64 of UTF-8, with or without padding', () => {
     fc.assert(
