@@ -74,7 +74,7 @@ function opsFor(kind: Kind): AnyOp[] {
       async: true,
       input: z.object({
         [`${kind}.vmid`]: f.reqText(),
-        [`${kind}.name`]: f.reqName(64),
+        [`${kind}.name`]: f.reqName(128),
         [`${kind}.desc`]: f.name(256),
       }),
       handle(ctx, { input: p, tenant }) {

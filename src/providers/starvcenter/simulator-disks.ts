@@ -195,7 +195,7 @@ export const DISK_OPS: readonly AnyOp[] = [
     method: 'POST',
     path: 'cloudvm/vdisk/create/pv',
     input: z.object({
-      'vdisk.name': f.reqName(64),
+      'vdisk.name': f.reqName(128),
       'vdisk.desc': f.name(256),
       'vdisk.size': f.reqInt(1, MAX_DISK_GB),
       'vdisk.storageid': f.reqText(),

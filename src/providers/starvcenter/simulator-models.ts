@@ -25,9 +25,9 @@ function catalog(ctx: SvcContext) {
 }
 
 const AddEntry = z.object({
-  type: f.reqName(64),
-  label: f.reqName(64),
-  value: f.reqName(64),
+  type: f.reqName(128),
+  label: f.reqName(128),
+  value: f.reqName(128),
   description: f.name(256),
 });
 

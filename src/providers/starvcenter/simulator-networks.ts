@@ -33,7 +33,7 @@ function nextBlock(ctx: SvcContext): number {
   return refuse('No address block is left for a new private network');
 }
 
-const Name = () => f.name(64);
+const Name = () => f.name(128);
 
 export const NETWORK_OPS: readonly AnyOp[] = [
   defineOp({

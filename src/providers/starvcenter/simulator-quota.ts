@@ -51,7 +51,7 @@ const Count = () => f.int(0, 1_000_000_000_000);
 const ReqCount = () => f.reqInt(0, 1_000_000_000_000);
 
 const TenantCreate = z.object({
-  'app.name': f.reqName(64),
+  'app.name': f.reqName(128),
   'app.cpu.quota': Count(),
   'app.memory.quota': Count(),
   'app.storage.quota': Count(),

@@ -10,7 +10,7 @@ import { PAGE_FIELDS, bool, exact, f, fuzzy, paged, refuse, wireTime } from './s
 
 /** A node as #68 (inside `realnode`) and #75 take it. */
 export const RealnodeFields = z.object({
-  'realnode.name': f.name(64),
+  'realnode.name': f.name(128),
   'realnode.desc': f.name(256),
   'realnode.ip': f.reqIp(),
   'realnode.port': f.reqInt(1, 65535),

@@ -40,7 +40,7 @@ export const ROUTER_OPS: readonly AnyOp[] = [
     method: 'POST',
     path: 'vroute/create',
     async: true,
-    input: z.object({ 'vroute.name': f.name(64), 'vroute.ha.enable': f.flag(), 'vroute.manageip': f.ip() }),
+    input: z.object({ 'vroute.name': f.name(128), 'vroute.ha.enable': f.flag(), 'vroute.manageip': f.ip() }),
     handle(ctx, { input: p, tenant }) {
       const given = p['vroute.manageip'];
       if (given && ctx.engine.catalog.list('svc.router', null).some((r) => r.attrs.manageIp === given))

@@ -50,7 +50,7 @@ export const SG_OPS: readonly AnyOp[] = [
     method: 'POST',
     path: 'cloudsegroup/create',
     input: z.object({
-      'securitygroup.name': f.reqName(64),
+      'securitygroup.name': f.reqName(128),
       'securitygroup.desc': f.name(256),
       'securitygroup.appid': f.text(),
     }),

@@ -54,7 +54,7 @@ export function slbOf(ctx: SvcContext, tenant: string, id: string): Rec<SlbAttrs
 
 /** Fields #68 and #69 share, with the documented ranges (maxoccurs 10–10000, D19). */
 const Tunables = {
-  'slb.name': f.name(64),
+  'slb.name': f.name(128),
   'slb.desc': f.name(256),
   'slb.directip': f.ip(),
   'slb.directip.self': f.flag(),
@@ -70,7 +70,7 @@ const Tunables = {
 
 const AddInput = z.object({
   ...Tunables,
-  'slb.name': f.reqName(64),
+  'slb.name': f.reqName(128),
   'slb.appid': f.reqText(),
   'slb.protocal.type': f.reqChoice(PROTOCOLS, true),
   'slb.network.type': f.reqChoice(['outter', 'inner'] as const),

@@ -83,7 +83,7 @@ export const VM_EXTRA_OPS: readonly AnyOp[] = [
     method: 'POST',
     path: 'cloudvm/setadminpwd',
     async: true,
-    input: z.object({ ...VmId, username: f.name(64), pwd: f.reqName(128) }),
+    input: z.object({ ...VmId, username: f.name(128), pwd: f.reqName(128) }),
     handle(ctx, { input: p, tenant }) {
       const inst = agentVm(ctx, tenant, p['vm.id']);
       if (!vmAttrs(inst).agent) refuse(`The guest agent of VM ${inst.id} does not answer`);
@@ -105,7 +105,7 @@ export const VM_EXTRA_OPS: readonly AnyOp[] = [
     op: 'cloudvm.editvncpwd',
     method: 'POST',
     path: 'cloudvm/editvncpwd',
-    input: z.object({ ...VmId, 'vm.vncpasswd': f.reqName(64) }),
+    input: z.object({ ...VmId, 'vm.vncpasswd': f.reqName(128) }),
     handle(ctx, { input: p, tenant }) {
       liveVm(ctx, tenant, p['vm.id']);
       return {};

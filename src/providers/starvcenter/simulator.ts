@@ -58,10 +58,11 @@
  *     the guest agent. Starting a running VM or stopping a stopped one is refused, not a no-op.
  * A20 `vm.shutdown.enable` / `vm.reboot.enable` tell whether the guest agent runs: models say so
  *     (the seeded `win-2022` has none); #12 wakes it when its job ends.
- * A21 Create: exactly one of `vm.tenant.model` / `vm.template.id`; `vm.name` ≤ 128 characters
- *     (any script), generated when absent; `vm.num` 1–10, several VMs are named `<name>-1…`;
- *     vCPU 1–128, memory 1–999999999 MB; a 40 GB system disk `vda` plus `vm.vdisk.num` data disks
- *     of `vm.vdisk.size` GB; the VM takes the next free address of `vnic.portgroupid`.
+ * A21 Create: exactly one of `vm.tenant.model` / `vm.template.id`; `vm.name` ≤ 128 characters of
+ *     any script (every other name too; descriptions ≤ 256), generated when absent; `vm.num` 1–10,
+ *     several VMs are named `<name>-1…`; vCPU 1–128, memory 1–999999999 MB; a 40 GB system disk
+ *     `vda` plus `vm.vdisk.num` (0–16) data disks of `vm.vdisk.size` GB; the VM takes the next
+ *     free address of `vnic.portgroupid`.
  * A22 Quotas are enforced on VM, resize, disk, network and external-IP use; a tenant created without
  *     one gets the resource pool's; a quota cannot drop below use nor exceed the pool.
  * A23 Tenant create, quota modify/search and usable quota accept any valid token (no admin
