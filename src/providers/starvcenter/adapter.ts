@@ -108,7 +108,7 @@ import { encodeCreateJob, followCreateJob } from './jobs.ts';
 import { MAX_DESC_LENGTH, encodeTags, toImages, toInstance, toInstanceType } from './mapping.ts';
 import { createNetworkMethods } from './networks.ts';
 import { createTransitions, type SentAction } from './transitions.ts';
-import { createVmReads, isFailure } from './vm-reads.ts';
+import { createVmReads, isFailure, type VmReads } from './vm-reads.ts';
 import { WireConnection, WireCreatedVm, WireModelGroup, type WireVm } from './wire.ts';
 
 /** What this adapter really does (A52, A62, A66). */
@@ -155,7 +155,16 @@ export function createStarVCenterAdapter(
   const present = (vm: WireVm): ProviderInstance =>
     toInstance(vm, options.statusMap, options.utcOffset, transitions.overlay(vm['vm.id'], vm['vm.state'] ?? ''));
 
-  const vms = createVmReads(client);
+  const reads = createVmReads(client);
+  // A VM the platform no longer knows has no transition left to report.
+  const vms: VmReads = {
+    ...reads,
+    async find(id, operation) {
+      const vm = await reads.find(id, operation);
+      if (!vm) transitions.forget(id);
+      return vm;
+    },
+  };
 
   /** Sends a power action (not idempotent, A65) or a delete, remembers it (A60) and logs its startid (A61). */
   async function act(id: string, operation: string, path: string, action: SentAction): Promise<void> {
@@ -213,7 +222,6 @@ export function createStarVCenterAdapter(
 
     async getInstance(id) {
       const vm = await vms.find(id, 'instances.get');
-      if (!vm) transitions.forget(id);
       return vm ? present(vm) : null;
     },
 
@@ -238,10 +246,7 @@ export function createStarVCenterAdapter(
         await act(id, 'instances.delete', `cloudvm/${enc(id)}`, 'delete');
       } catch (err) {
         // A59: a delete of a VM that is already gone has nothing left to do.
-        if (isFailure(err) && (await vms.find(id, 'instances.delete')) === null) {
-          transitions.forget(id);
-          return;
-        }
+        if (isFailure(err) && (await vms.find(id, 'instances.delete')) === null) return;
         throw err;
       }
     },
