@@ -71,8 +71,9 @@
  *     (and to the `startId` of operation outputs) for correlation with the platform's logs.
  * A62 A private network is a VPC and its only subnet, with one id (D21). Its CIDR is allocated
  *     by the platform: a requested CIDR is not sent and the answer reports the real one.
- *     Network search has no documented filter, so get reads the list; subnets cannot be
- *     created or deleted apart from their network.
+ *     Network search documents no parameters (D14): it is paged like every other search, and
+ *     get reads the list for the id. Subnets cannot be created or deleted apart from their
+ *     network.
  * A63 Security-group rules are allow rules: ingress = `in` with the source in `aclrule.srcip`,
  *     egress = `out` with the target in `aclrule.target`; protocol `all` sends none. A deny
  *     rule or a vpcId → `invalid`. Create is #82 then #88 per rule; a refused rule deletes the

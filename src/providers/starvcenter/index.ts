@@ -46,8 +46,8 @@ export const starvcenter: ProviderDefinition<StarVCenterCredentials, StarVCenter
       name: 'demo-starvcenter',
       endpoint: `${endpoint.replace(/\/+$/, '')}${DEFAULT_BASE_PATH}`,
       credentials: { token: DEMO_TENANT.token },
-      // The document's create needs a private network; reboots of the simulator take about a
-      // second, so a short window is enough there (a real platform keeps the default).
+      // The document's create needs a private network. The simulator's reboots are short, so a
+      // short reboot window fits it; a real platform keeps the default (A60).
       options: { defaultNetworkId: DEMO_NETWORKS[0]!.id, rebootWindowMs: 3_000 },
     }),
   },
