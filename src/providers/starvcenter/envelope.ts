@@ -26,9 +26,8 @@ export class EnvelopeDecodeError extends Error {
  * (A45); values as given (the caller chose strings, arrays or the one bare boolean, A46).
  */
 export function trimKeys(param: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(param)) if (v !== undefined) out[k.trim()] = v;
-  return out;
+  // fromEntries defines own properties: a key such as `__proto__` stays a key, never a prototype.
+  return Object.fromEntries(Object.entries(param).flatMap(([k, v]) => (v === undefined ? [] : [[k.trim(), v]])));
 }
 
 /** Base64 of the UTF-8 JSON text. `Buffer`, not `btoa`, which refuses text outside Latin-1. */
@@ -54,11 +53,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 /** Removes all whitespace from object keys, at every depth (`"vm.tenant.type "`, `"monitor. netcardmac"`; D8). */
 export function normaliseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(normaliseKeys);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k.replace(/\s+/g, '')] = normaliseKeys(v);
-    return out;
-  }
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/\s+/g, ''), normaliseKeys(v)]));
   return value;
 }
 

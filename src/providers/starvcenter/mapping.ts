@@ -65,9 +65,7 @@ export function decodeTags(desc: string | null | undefined): Tags {
   try {
     const parsed: unknown = JSON.parse(desc.slice(TAGS_PREFIX.length));
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
-    const tags: Tags = {};
-    for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string' && k.length > 0) tags[k] = v;
-    return tags;
+    return Object.fromEntries(Object.entries(parsed).filter(([k, v]) => typeof v === 'string' && k.length > 0));
   } catch {
     return {};
   }
@@ -86,9 +84,7 @@ export function parsePlatformTime(value: string | null | undefined, utcOffset: s
 const SECRET_KEY = /(pwd|passw|secret|token|private|(^|[._])key$)/i;
 
 export function withoutSecrets(record: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(record)) if (!SECRET_KEY.test(k)) out[k] = v;
-  return out;
+  return Object.fromEntries(Object.entries(record).filter(([k]) => !SECRET_KEY.test(k)));
 }
 
 export function toInstance(

@@ -95,6 +95,14 @@ describe('answer decoding', () => {
     expect(decodeText(text)).toEqual(envelope);
   });
 
+  it('keeps a key named __proto__ as a key, never as a prototype', () => {
+    const text = encodeAnswer(JSON.parse('{"result":"0","data":{"__proto__":{"polluted":"yes"},"a":"b"}}'));
+    const decoded = decodeText(text) as { data: Record<string, unknown> };
+    expect(Object.keys(decoded.data)).toEqual(['__proto__', 'a']);
+    expect((decoded.data as { polluted?: string }).polluted).toBeUndefined();
+    expect(decodeFormBody(formBody(JSON.parse('{"__proto__":"x"}')))).toEqual(JSON.parse('{"__proto__":"x"}'));
+  });
+
   it('reads answer keys with every whitespace removed', () => {
     const text = encodeAnswer({ result: '0', data: { 'vm.tenant.type ': 'a', 'monitor. netcard id': 'n1' } });
     expect(decodeText(text)).toEqual({ result: '0', data: { 'vm.tenant.type': 'a', 'monitor.netcardid': 'n1' } });

@@ -109,6 +109,7 @@ describe('records', () => {
     expect(decodeTags('frontend tier')).toEqual({});
     expect(decodeTags('cloudplane-tags:not json')).toEqual({});
     expect(decodeTags('cloudplane-tags:[1]')).toEqual({});
+    expect(Object.keys(decodeTags('cloudplane-tags:{"__proto__":"x"}'))).toEqual(['__proto__']);
     fc.assert(
       fc.property(fc.dictionary(fc.string({ minLength: 1 }), fc.string()), (tags) => {
         expect(decodeTags(encodeTags(tags))).toEqual(tags);
