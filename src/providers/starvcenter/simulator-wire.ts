@@ -75,17 +75,15 @@ export function decodeKeyParam(text: string): Record<string, unknown> {
 
 /** A8: key names lose every whitespace character (the document's `" vpc.desc"`, `"aclrule. securitygroupid"`). */
 export function normaliseKeys(value: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[key.replace(/\s+/g, '')] = v;
-  return out;
+  // fromEntries defines own keys, so a key named `__proto__` stays a key instead of a prototype.
+  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key.replace(/\s+/g, ''), v]));
 }
 
 /** First KEY_PARAM of a form body (JAX-RS `@FormParam` reads the first value). */
 export function parseForm(body: string): Record<string, string> {
-  const params = new URLSearchParams(body);
-  const out: Record<string, string> = {};
-  for (const [k, v] of params) if (!(k in out)) out[k] = v;
-  return out;
+  const first = new Map<string, string>();
+  for (const [k, v] of new URLSearchParams(body)) if (!first.has(k)) first.set(k, v);
+  return Object.fromEntries(first);
 }
 
 /** First zod issue as the `resultinfo` of a refusal naming the parameter. */

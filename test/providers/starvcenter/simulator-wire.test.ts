@@ -301,6 +301,12 @@ describe('wire helpers', () => {
     );
   });
 
+  it('keeps a key named __proto__ as an own key', () => {
+    const decoded = decodeKeyParam(Buffer.from('{"__proto__":"","a":"1"}', 'utf8').toString('base64'));
+    expect(Object.keys(decoded)).toEqual(['__proto__', 'a']);
+    expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
+  });
+
   it('pages a list into consecutive slices whose union is the list', () => {
     fc.assert(
       fc.property(fc.array(fc.integer(), { maxLength: 100 }), fc.integer({ min: 1, max: 30 }), (items, size) => {
