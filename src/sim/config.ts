@@ -13,6 +13,11 @@ export const Delays = z.object({
   stopMs: Ms,
   rebootMs: Ms,
   deleteMs: Ms,
+  /**
+   * Platform jobs that change no machine's power state (disk, resize, backup, snapshot…), for
+   * platforms that answer such calls with a job id (StarVCenter `startid`).
+   */
+  jobMs: Ms,
 });
 export type Delays = z.infer<typeof Delays>;
 
@@ -50,7 +55,7 @@ export const SimConfigPatch = z
 export type SimConfigPatch = z.infer<typeof SimConfigPatch>;
 
 export const DEFAULT_SIM_CONFIG: SimConfig = {
-  delays: { bootMs: 2000, startMs: 1000, stopMs: 1000, rebootMs: 1000, deleteMs: 1000 },
+  delays: { bootMs: 2000, startMs: 1000, stopMs: 1000, rebootMs: 1000, deleteMs: 1000, jobMs: 1000 },
   latency: { fixedMs: 0, jitterMs: 0 },
   listLagMs: 0,
   getSeesLagging: true,
