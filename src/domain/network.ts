@@ -22,6 +22,7 @@ export type Subnet = z.infer<typeof Subnet>;
 export const SecurityGroupRule = z.object({
   direction: z.enum(['ingress', 'egress']),
   protocol: z.string(),
+  /** Ports as `from-to` or one port (`22`, `80-443`), comma-separated for several; null for all. */
   portRange: z.string().nullable(),
   cidr: z.string().nullable(),
   action: z.enum(['allow', 'deny']),

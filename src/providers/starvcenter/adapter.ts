@@ -83,6 +83,7 @@
  * A65 Searches, GETs, modifies and deletes are idempotent (retried on 5xx); creates and power
  *     actions are not (a repeat answers "1"), and are sent once.
  * A66 No regions, zones or batch actions exist: those capabilities are 501.
+ * A67 Security-group ports: the unified `from-to` range (comma lists) is written `from:to` on the wire and read back.
  */
 import { z } from 'zod';
 import type { ProviderInstance } from '../../domain/instance.ts';

@@ -165,7 +165,7 @@ export function toRule(r: WireSgRule): SecurityGroup['rules'][number] {
   return {
     direction: ingress ? 'ingress' : 'egress',
     protocol: r.aclrule_protocal?.trim() ? r.aclrule_protocal.trim().toLowerCase() : 'all',
-    portRange: r.aclrule_vmport?.trim() || null,
+    portRange: r.aclrule_vmport?.trim().replace(/:/g, '-') || null,
     cidr: (ingress ? r.aclrule_srcip : r.aclrule_target)?.trim() || null,
     action: 'allow',
   };

@@ -81,7 +81,8 @@ export function createNetworkMethods(client: StarVCenterClient): NetworkMethods 
         'aclrule.securitygroupid': groupId,
         'aclrule.direction': ingress ? 'in' : 'out',
         ...(protocol && protocol !== 'all' && protocol !== '-1' ? { 'aclrule.protocal': protocol } : {}),
-        ...(rule.portRange ? { 'aclrule.vmport': rule.portRange } : {}),
+        // A67 The unified range is `from-to` (lists comma-separated); the platform writes `from:to`.
+        ...(rule.portRange ? { 'aclrule.vmport': rule.portRange.replace(/-/g, ':') } : {}),
         ...(rule.cidr ? { [ingress ? 'aclrule.srcip' : 'aclrule.target']: rule.cidr } : {}),
       },
     });

@@ -70,13 +70,13 @@ describe('security groups', () => {
     expect(await p.listSecurityGroups({ vpcId: mine[0]!.id })).toEqual([]);
   });
 
-  it('creates a group with allow rules, reads them back, and deletes it', async () => {
+  it('creates a group with allow rules (unified from-to port ranges), reads them back, and deletes it', async () => {
     const made = SecurityGroup.parse(
       await p.createSecurityGroup({
         name: 'cp-sg-web',
         description: 'web tier',
         rules: [
-          { direction: 'ingress', protocol: 'tcp', portRange: '80:83,443', cidr: '10.0.0.0/8', action: 'allow' },
+          { direction: 'ingress', protocol: 'tcp', portRange: '80-83,443', cidr: '10.0.0.0/8', action: 'allow' },
           { direction: 'egress', protocol: 'all', portRange: null, cidr: '0.0.0.0/0', action: 'allow' },
         ],
       }),
@@ -84,7 +84,7 @@ describe('security groups', () => {
     expect(made).toMatchObject({ name: 'cp-sg-web', vpcId: null });
     expect(made.rules).toEqual(
       expect.arrayContaining([
-        { direction: 'ingress', protocol: 'tcp', portRange: '80:83,443', cidr: '10.0.0.0/8', action: 'allow' },
+        { direction: 'ingress', protocol: 'tcp', portRange: '80-83,443', cidr: '10.0.0.0/8', action: 'allow' },
         expect.objectContaining({ direction: 'egress', cidr: '0.0.0.0/0', action: 'allow' }),
       ]),
     );
