@@ -10,6 +10,8 @@ import { DEFAULT_IMAGE_DELAYS, DEMO_TENANT, type InspurImageSeed } from './simul
 export type ImageStatus = 'queued' | 'saving' | 'active' | 'killed' | 'pending_delete';
 
 export interface ImageAttrs {
+  /** Creation order (images made at one instant still list newest first). */
+  seq: number;
   visibility: 'public' | 'private';
   /** Project id shown as `owner`. */
   owner: string;
@@ -46,6 +48,13 @@ export interface LiveImage {
 export const PUBLIC_IMAGE_OWNER = '0d4e6f8a1b3c4d5e9f7a2b4c6d8e0f1a';
 
 type ImageDelay = keyof typeof DEFAULT_IMAGE_DELAYS;
+
+const sequences = new WeakMap<SimEngine, number>();
+function nextSeq(engine: SimEngine): number {
+  const n = (sequences.get(engine) ?? 0) + 1;
+  sequences.set(engine, n);
+  return n;
+}
 
 export function imageDelay(engine: SimEngine, key: ImageDelay): number {
   return engine.config().delays[key] ?? DEFAULT_IMAGE_DELAYS[key];
@@ -107,6 +116,7 @@ export function seedImages(engine: SimEngine, seeds: readonly InspurImageSeed[])
   for (const s of seeds) {
     const owner = s.visibility === 'private' ? (s.owner ?? DEMO_TENANT.id) : PUBLIC_IMAGE_OWNER;
     const attrs: ImageAttrs = {
+      seq: nextSeq(engine),
       visibility: s.visibility,
       owner,
       description: s.description ?? '',
@@ -158,6 +168,7 @@ export function createServerImage(
   const savingAt = now + imageDelay(engine, 'imageQueueMs');
   const system = input.source?.attrs.system ?? 'unknown';
   const attrs: ImageAttrs = {
+    seq: nextSeq(engine),
     visibility: 'private',
     owner: input.tenant,
     description: input.description,

@@ -43,15 +43,15 @@ const PatchBody = z
   )
   .min(1);
 
-function newestFirst(images: LiveImage[], order: 'descend' | 'ascend', field: 'createTime' | 'name'): LiveImage[] {
+// A30: newest first by default; images made at one instant keep their creation order.
+function sorted(images: LiveImage[], order: 'descend' | 'ascend', field: 'createTime' | 'name'): LiveImage[] {
   const dir = order === 'descend' ? -1 : 1;
-  const indexed = images.map((image, index) => ({ image, index }));
-  indexed.sort((a, b) => {
-    const ka = field === 'name' ? a.image.name : a.image.createdAt;
-    const kb = field === 'name' ? b.image.name : b.image.createdAt;
-    return (ka < kb ? -1 : ka > kb ? 1 : a.index - b.index) * dir;
+  const key = (i: LiveImage) => (field === 'name' ? i.name : i.createdAt);
+  return [...images].sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    return (ka < kb ? -1 : ka > kb ? 1 : a.attrs.seq - b.attrs.seq) * dir;
   });
-  return indexed.map((x) => x.image);
 }
 
 export function registerImageRoutes(app: FastifyInstance, ctx: InspurContext): void {
@@ -79,13 +79,13 @@ export function registerImageRoutes(app: FastifyInstance, ctx: InspurContext): v
         (q.data.visibility === undefined || i.attrs.visibility === q.data.visibility) &&
         (v === '' || i.name.toLowerCase().includes(v) || i.id.includes(v)),
     );
-    const sorted = newestFirst(matching, q.data.sortOrder ?? 'descend', q.data.sortField ?? 'createTime');
+    const ordered = sorted(matching, q.data.sortOrder ?? 'descend', q.data.sortField ?? 'createTime');
     const start = (page - 1) * pageSize;
     return ok(reply, {
       message: 'OK',
       data: {
-        totalCount: sorted.length,
-        images: sorted.slice(start, start + pageSize).map((i) => renderImage(i, 'list')),
+        totalCount: ordered.length,
+        images: ordered.slice(start, start + pageSize).map((i) => renderImage(i, 'list')),
       },
     });
   });
@@ -96,7 +96,7 @@ export function registerImageRoutes(app: FastifyInstance, ctx: InspurContext): v
     if (!q.success) return fail(reply, ctx, 'param', 'tag');
     const tenant = ctx.tenantOf(req).id;
     const mine = imagesOf(engine, tenant).filter((i) => i.tenant === tenant && i.attrs.tags.includes(q.data.tag));
-    const images = newestFirst(mine, 'descend', 'createTime').map((i) => renderImage(i, 'list'));
+    const images = sorted(mine, 'descend', 'createTime').map((i) => renderImage(i, 'list'));
     return ok(reply, { message: 'OK', data: { totalCount: images.length, images } });
   });
 
