@@ -74,11 +74,14 @@ export const DEMO_TENANT: InspurTenant = {
 /** Bearer token of the demo tenant (`Authorization: Bearer <DEMO_TOKEN>`). A test value, not a secret. */
 export const DEMO_TOKEN = 'inspur-demo-token';
 
+/** Region of every seeded server (`regionID`); the document has no region API. */
 export const DEMO_REGION = 'cn-north-3';
 /** The only availability zone (Nova's default name). */
 export const DEMO_ZONE = 'nova';
 
+/** VPC of every seeded server (`vpcid`, `vpcname`); the document has no network API. */
 export const DEMO_VPC = { id: '8e3f1c2a-4b5d-4e6f-9a7b-0c1d2e3f4a5b', name: 'demo-vpc' } as const;
+/** Subnet of every seeded server's one NIC (`nics[0]`). */
 export const DEMO_SUBNET = {
   id: '2a4c6e8f-1b3d-4f5a-8c7e-9d0f1a2b3c4d',
   name: 'demo-subnet',
@@ -88,8 +91,10 @@ export const DEMO_SUBNET = {
   /** Private IPs of seeded servers are `<prefix>.<n>`. */
   prefix: '10.20.30',
 } as const;
+/** The security group (by name, as servers list them) of every seeded server. */
 export const DEMO_SECURITY_GROUP = 'default';
 
+/** Flavors a server may carry (`flavor.original_name`); there is no flavor API, so this is the whole list. */
 export const DEMO_FLAVORS: readonly InspurFlavor[] = [
   { name: 's1.small.1', vcpus: 1, ramGb: 1, diskGb: 40 },
   { name: 's1.medium.2', vcpus: 2, ramGb: 4, diskGb: 50 },
@@ -97,6 +102,11 @@ export const DEMO_FLAVORS: readonly InspurFlavor[] = [
   { name: 's1.xlarge.2', vcpus: 8, ramGb: 16, diskGb: 100 },
 ];
 
+/**
+ * Seeded images: three public ones (every tenant sees them; they cannot be deleted or modified)
+ * and `demo-golden`, the demo tenant's private image tagged `ECS` (listed by
+ * `GET /v1/images/private?tag=ECS`). Seeded servers boot from the first public one.
+ */
 export const DEMO_IMAGES: readonly InspurImageSeed[] = [
   {
     id: 'a1c3e5f7-2b4d-4c6e-8f0a-1b3d5f7a9c2e',

@@ -176,6 +176,11 @@ export interface InspurEcsSimulator {
 
 const readJson = (body: string): unknown => (body === '' ? undefined : JSON.parse(body));
 
+/**
+ * Builds the simulator (it does not listen: serve `app` with `startSimulator`). As seeded, the
+ * demo tenant (DEMO_TENANT) answers `Authorization: Bearer <DEMO_TOKEN>` and holds DEMO_SERVERS
+ * and the private image of DEMO_IMAGES; `POST /_sim/reset` restores exactly that.
+ */
 export function createInspurEcsSimulator(options: InspurEcsSimulatorOptions = {}): InspurEcsSimulator {
   const engine = createSimEngine({
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
