@@ -36,7 +36,8 @@
  *     from ACTIVE, SHUTOFF, STOPPED, PAUSED, ERROR or REBOOT (→ HARD_REBOOT → ACTIVE), never
  *     while a power task runs; otherwise `101.001012`.
  * A12 An unknown server (or another tenant's) is `101.001033` "server <id> does not exist",
- *     HTTP 400, except for stop, whose own table gives `101.001013` for it.
+ *     HTTP 400, except for stop, single and batch: the stop table gives `101.001013`, and its
+ *     wording ("a selected server… choose again", like 001012's) speaks of a selection.
  * A13 `101.001014`: a server seeded without billing information (`feeData: null`) cannot stop.
  * A14 Batch start/stop/reboot: `servers: [{id}]` nested in the action object, 1–100 (reboot
  *     too), duplicates act once; all or nothing — any unknown or ineligible server refuses
