@@ -1,7 +1,9 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InstanceStatus } from '../../../src/domain/instance.ts';
 import { INSPUR_STATUSES, INSPUR_TASK_STATES, toStatus } from '../../../src/providers/inspur-ecs/statuses.ts';
+import type { Provider } from '../../../src/providers/registry.ts';
+import { serverId, startInspur, type InspurHarness } from './harness.ts';
 
 // Written from the catalog (§5.1, seed lines 56–76), not copied from the adapter, so a row
 // dropped from the table fails here.
@@ -79,4 +81,26 @@ describe('status table', () => {
     expect(toStatus('active', 'powering-off', overrides).status).toBe('running');
     expect(toStatus('active', 'powering-on', overrides).status).toBe('starting');
   });
+});
+
+describe('every catalogued status, as the simulator reports it', () => {
+  let h: InspurHarness;
+  let p: Provider;
+  const ids = Object.keys(EXPECTED).map((_, i) => serverId(i + 1));
+
+  beforeAll(async () => {
+    h = await startInspur({ servers: ids.map((id, i) => ({ id, name: `cp-status-${i}` })) });
+    ({ provider: p } = h.provider());
+  });
+  afterAll(() => h.close());
+
+  it.each(Object.entries(EXPECTED).map(([raw, status], i) => ({ raw, status, id: ids[i]! })))(
+    'reads a server forced to $raw as $status, the raw value kept',
+    async ({ raw, status, id }) => {
+      await h.force(id, raw);
+      const m = await p.getInstance(id);
+      expect(m).toMatchObject({ status });
+      expect(m?.statusRaw.toUpperCase()).toBe(raw);
+    },
+  );
 });
