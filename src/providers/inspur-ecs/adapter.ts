@@ -73,13 +73,7 @@
 import type { Image } from '../../domain/catalog.ts';
 import type { ProviderInstance, Tags } from '../../domain/instance.ts';
 import type { Capability } from '../../domain/providers.ts';
-import {
-  ProviderError,
-  type AccountContext,
-  type AdapterDeps,
-  type BatchOutcome,
-  type ProviderAdapter,
-} from '../contract.ts';
+import { ProviderError, type AccountContext, type AdapterDeps, type ProviderAdapter } from '../contract.ts';
 import type { InspurCredentials, InspurOptions } from './account.ts';
 import {
   createInspurClient,
@@ -91,7 +85,7 @@ import {
 } from './client.ts';
 import { decodeTags, encodeTags, toImage, toInstance } from './mapping.ts';
 import { WireConsole, WireImagePage, WireServerDetail, WireServerPage, WireTags } from './wire.ts';
-import { actionBody, batchBody, isServerRefusal, mapLimited, type PowerAction } from './actions.ts';
+import { createPowerActions, mapLimited } from './actions.ts';
 
 /** What this adapter really does (A59). */
 export const INSPUR_CAPABILITIES = [
@@ -114,7 +108,6 @@ export const serverPath = (id: string) => `${SERVERS}/${encodeURIComponent(id)}`
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 100;
 const IMAGE_PAGE = 100;
-const MAX_BATCH = 100;
 /** Tag reads in flight at once for one list page. */
 const TAG_READS = 4;
 
@@ -135,45 +128,7 @@ export function createInspurAdapter(
     return decodeTags(data.tags);
   }
 
-  // A49: a repeated action is refused (001012), so each is sent once.
-  const act = (action: PowerAction, id: string) =>
-    client.send({
-      method: 'POST',
-      path: `${serverPath(id)}/action`,
-      operation: `instances.${action}`,
-      idempotent: false,
-      json: actionBody(action, options.rebootType),
-    });
-
-  async function batchOf(action: PowerAction, ids: string[]): Promise<BatchOutcome[]> {
-    try {
-      await client.send({
-        method: 'POST',
-        path: `${SERVERS}/action`,
-        operation: 'instances.batch_action',
-        idempotent: false,
-        json: batchBody(action, ids, options.rebootType),
-      });
-      return ids.map((instanceId) => ({ instanceId, ok: true }));
-    } catch (err) {
-      if (!isServerRefusal(err)) throw err;
-    }
-    // A51: the platform acted on none of them; one call each tells which server it refused.
-    return mapLimited(ids, TAG_READS, async (instanceId): Promise<BatchOutcome> => {
-      try {
-        await act(action, instanceId);
-        return { instanceId, ok: true };
-      } catch (err) {
-        if (!(err instanceof ProviderError)) throw err;
-        return {
-          instanceId,
-          ok: false,
-          ...(err.providerCode !== undefined ? { providerCode: err.providerCode } : {}),
-          providerMessage: err.providerMessage ?? err.message,
-        };
-      }
-    });
-  }
+  const power = createPowerActions(client, options.rebootType);
 
   return {
     kind: 'inspur-ecs',
@@ -262,31 +217,11 @@ export function createInspurAdapter(
       return toInstance(detail.value.server, tags.status === 'fulfilled' ? tags.value : {}, options.statusMap);
     },
 
-    startInstance: async (id) => act('start', id),
-    stopInstance: async (id) => act('stop', id),
-    rebootInstance: async (id) => act('reboot', id),
+    startInstance: (id) => power.act('start', id),
+    stopInstance: (id) => power.act('stop', id),
+    rebootInstance: (id) => power.act('reboot', id),
 
-    async batchAction(action, ids) {
-      const unique = [...new Set(ids)];
-      const outcomes: BatchOutcome[] = [];
-      for (let i = 0; i < unique.length; i += MAX_BATCH) {
-        const chunk = unique.slice(i, i + MAX_BATCH);
-        try {
-          outcomes.push(...(await batchOf(action, chunk)));
-        } catch (err) {
-          // Nothing acted yet: the whole call failed, say so. Later chunks keep earlier outcomes.
-          if (outcomes.length === 0 || !(err instanceof ProviderError)) throw err;
-          for (const instanceId of chunk)
-            outcomes.push({
-              instanceId,
-              ok: false,
-              ...(err.providerCode !== undefined ? { providerCode: err.providerCode } : {}),
-              providerMessage: err.providerMessage ?? err.message,
-            });
-        }
-      }
-      return outcomes;
-    },
+    batchAction: (action, ids) => power.batch(action, ids),
 
     async setTags(id, tags) {
       const encoded = encodeTags(tags);

@@ -121,10 +121,14 @@ describe('batch actions', () => {
   });
 
   it('reports a missing server of a batch as not found, the others done', async () => {
-    const outcomes = await p.batchAction('stop', [RUNNING, MISSING]);
-    expect(outcomes[0]).toEqual({ instanceId: RUNNING, ok: true });
+    const outcomes = await p.batchAction('start', [STOPPED, MISSING]);
+    expect(outcomes[0]).toEqual({ instanceId: STOPPED, ok: true });
     expect(outcomes[1]).toMatchObject({ instanceId: MISSING, ok: false });
     expect(six(outcomes[1]!.providerCode)).toBe('001033');
+    // Stop's own table names 101.001013 for a server that is not the caller's or not there.
+    const stopped = await p.batchAction('stop', [RUNNING, MISSING]);
+    expect(stopped[0]).toEqual({ instanceId: RUNNING, ok: true });
+    expect(stopped[1]).toMatchObject({ instanceId: MISSING, ok: false, providerCode: '101.001013' });
   });
 
   it('splits more than 100 servers into calls of at most 100', async () => {
