@@ -51,10 +51,8 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: InspurContext): v
 
     const found = ids.map((id) => ({ id, inst: engine.instances.get(tenant, id) }));
     const missing = found.filter((f) => !f.inst).map((f) => ({ id: f.id }));
-    if (missing.length > 0)
-      return key === 'os-stop'
-        ? fail(reply, ctx, 'notOwned', '', { servers: missing })
-        : fail(reply, ctx, 'noServer', missing[0]?.id ?? '', { servers: missing });
+    // A12: the batch sections point at the common codes, whose not-found names the (first) server.
+    if (missing.length > 0) return fail(reply, ctx, 'noServer', missing[0]?.id ?? '', { servers: missing });
     const servers = found.map((f) => f.inst as SimInstance);
 
     if (key === 'os-stop') {

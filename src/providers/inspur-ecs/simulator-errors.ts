@@ -45,6 +45,11 @@ export const ERRORS = {
     zh: '存在未付费类型的云服务器，请重新选择云服务器',
     en: 'A selected cloud server has no billing type; choose again',
   },
+  /**
+   * Not documented (A33): no image code for "no such image". Glance's own answer under the
+   * wrapper, 404, with the HTTP status as the code, as for other undocumented failures.
+   */
+  noImage: { code: '404', http: 404, zh: '镜像{}不存在', en: 'Image {} does not exist' },
   imageCreateFailed: {
     code: '101.003007',
     http: 400,

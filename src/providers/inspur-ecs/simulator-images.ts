@@ -43,7 +43,7 @@ const PatchBody = z
   )
   .min(1);
 
-// A30: newest first by default; images made at one instant keep their creation order.
+// A20, A30: creation order (oldest first) by default; images made at one instant keep their order.
 function sorted(images: LiveImage[], order: 'descend' | 'ascend', field: 'createTime' | 'name'): LiveImage[] {
   const dir = order === 'descend' ? -1 : 1;
   const key = (i: LiveImage) => (field === 'name' ? i.name : i.createdAt);
@@ -79,7 +79,7 @@ export function registerImageRoutes(app: FastifyInstance, ctx: InspurContext): v
         (q.data.visibility === undefined || i.attrs.visibility === q.data.visibility) &&
         (v === '' || i.name.toLowerCase().includes(v) || i.id.includes(v)),
     );
-    const ordered = sorted(matching, q.data.sortOrder ?? 'descend', q.data.sortField ?? 'createTime');
+    const ordered = sorted(matching, q.data.sortOrder ?? 'ascend', q.data.sortField ?? 'createTime');
     const start = (page - 1) * pageSize;
     return ok(reply, {
       message: 'OK',
@@ -96,19 +96,19 @@ export function registerImageRoutes(app: FastifyInstance, ctx: InspurContext): v
     if (!q.success) return fail(reply, ctx, 'param', 'tag');
     const tenant = ctx.tenantOf(req).id;
     const mine = imagesOf(engine, tenant).filter((i) => i.tenant === tenant && i.attrs.tags.includes(q.data.tag));
-    const images = sorted(mine, 'descend', 'createTime').map((i) => renderImage(i, 'list'));
+    const images = sorted(mine, 'ascend', 'createTime').map((i) => renderImage(i, 'list'));
     return ok(reply, { message: 'OK', data: { totalCount: images.length, images } });
   });
 
-  // A33: no not-found code is documented for images; the id is the invalid parameter.
-  const noImage = (reply: FastifyReply) => fail(reply, ctx, 'param', 'imageId');
+  // A33: no not-found code is documented for images.
+  const noImage = (reply: FastifyReply, id: string) => fail(reply, ctx, 'noImage', id);
 
   app.get<{ Params: { imageId: string } }>(
     '/v1/images/:imageId',
     { config: { simOp: 'images.get' } },
     async (req, reply) => {
       const image = imageById(engine, req.params.imageId, ctx.tenantOf(req).id);
-      if (!image) return noImage(reply);
+      if (!image) return noImage(reply, req.params.imageId);
       return ok(reply, { message: 'OK', data: renderImage(image, 'detail') });
     },
   );
@@ -118,7 +118,7 @@ export function registerImageRoutes(app: FastifyInstance, ctx: InspurContext): v
     { config: { simOp: 'images.delete' } },
     async (req, reply) => {
       const image = imageById(engine, req.params.image_id, ctx.tenantOf(req).id);
-      if (!image) return noImage(reply);
+      if (!image) return noImage(reply, req.params.image_id);
       const refused = deleteRefusal(image);
       if (refused) return sendRefusal(reply, refused);
       deleteImage(engine, image);
@@ -169,7 +169,7 @@ export function registerImageRoutes(app: FastifyInstance, ctx: InspurContext): v
         else change.description = p.value;
       }
       const image = imageById(engine, req.params.image_id, ctx.tenantOf(req).id);
-      if (!image) return noImage(reply);
+      if (!image) return noImage(reply, req.params.image_id);
       if (image.status === 'queued' || image.status === 'saving') return fail(reply, ctx, 'imageBusy');
       if (image.attrs.visibility !== 'private') return fail(reply, ctx, 'imageNotPrivate');
       if (image.status === 'pending_delete') return fail(reply, ctx, 'imageUpdateFailed');

@@ -56,9 +56,9 @@ function searchOf(q: ListQuery): Search {
   }
 }
 
-// A20: newest first unless told otherwise; equal keys keep creation order (newest first when descending).
+// A20: creation order unless told otherwise; equal keys keep creation order (reversed when descending).
 function comparator(q: ListQuery): (a: SimInstance, b: SimInstance) => number {
-  const dir = (q.sortOrder ?? 'descend') === 'descend' ? -1 : 1;
+  const dir = (q.sortOrder ?? 'ascend') === 'descend' ? -1 : 1;
   const key = (i: SimInstance): number | string =>
     q.sortField === 'name' ? i.name : q.sortField === 'status' ? statusOf(i) : i.createdAt;
   return (a, b) => {

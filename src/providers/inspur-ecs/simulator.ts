@@ -36,8 +36,8 @@
  *     from ACTIVE, SHUTOFF, STOPPED, PAUSED, ERROR or REBOOT (→ HARD_REBOOT → ACTIVE), never
  *     while a power task runs; otherwise `101.001012`.
  * A12 An unknown server (or another tenant's) is `101.001033` "server <id> does not exist",
- *     HTTP 400, except for stop, single and batch: the stop table gives `101.001013`, and its
- *     wording ("a selected server… choose again", like 001012's) speaks of a selection.
+ *     HTTP 400, batch stop included (the batch sections point at the common codes); only the
+ *     single stop answers its own table's `101.001013` for it.
  * A13 `101.001014`: a server seeded without billing information (`feeData: null`) cannot stop.
  * A14 Batch start/stop/reboot: `servers: [{id}]` nested in the action object, 1–100 (reboot
  *     too), duplicates act once; all or nothing — any unknown or ineligible server refuses
@@ -51,14 +51,17 @@
  * A19 List Servers: the path's pageNo/pageSize win over the query's page/pageSize (which must be
  *     digits if sent); pageNo ≥ 1, pageSize 1–1000, digits only, else `101.001002`; a page past
  *     the end is empty with the true totalCount.
- * A20 Servers: newest first by default (createTime descend); sortField createTime|name|status,
- *     sortOrder descend|ascend (descend by default); anything else `101.001002`.
+ * A20 Default order: creation order, oldest first. The document's example asks for
+ *     `sortField=createTime&sortOrder=descend` explicitly, so newest first is not the default,
+ *     and the wrapper keeps its own records (billing, Keycloak users) in insertion order.
+ *     sortField createTime|name|status, sortOrder ascend|descend (ascend by default); anything
+ *     else `101.001002`. A client wanting a fixed order should send both.
  * A21 Search: no searchField → searchValue matches a name or id substring, a private-IP
  *     substring or the status; `name` substring, `uuid` exact, `ip` exact; `status`: ''/`all`
  *     everything, `unusual` ERROR servers, a documented status that status, else `101.001002`.
  *     Case-insensitive except ids and IPs.
- * A22 Page numbers page a live view: servers added or removed between two reads move rows
- *     across pages (a pass can miss or repeat one).
+ * A22 Page numbers page a live view: a server that goes away moves the rows after it up a
+ *     place (a pass misses one); one added sorts where its key puts it (newest first: a repeat).
  * A23 Field names as the examples spell them (`regionID`, `image.name`, one `systemType`);
  *     lists and details both carry every table field (nics with network_id and mac_address);
  *     details add keyCloakUserId/keyCloakUserName. `eip.iptype` is `5_bgp`.
@@ -78,12 +81,15 @@
  *     tags `[SYSTEMDISK_1, <source system>, ECS]`, `instance_uuid` the server.
  * A30 List Images: the document's JSON parameters are the query string; page 1 and pageSize
  *     10 by default (1–1000); searchValue matches a name or id substring; sortField
- *     createTime|name; visibility private|public; public images plus the caller's private ones.
+ *     createTime|name, oldest first by default (A20); visibility private|public; public images
+ *     plus the caller's private ones.
  * A31 Batch delete answers `data.status` "删除成功<n>台,删除失败<m>台" (counting entries).
  * A32 List private images: `tag` is required (`101.001002`); the caller's private images
  *     carrying it, unpaged, with totalCount; their visibility is `private`.
- * A33 Image detail: the flat object, plus `systemDisk` and `instance_uuid`. No not-found code is
- *     documented for images: an unknown (or another tenant's) image is `101.001002` `imageId`.
+ * A33 Image detail: the flat object, plus `systemDisk` and `instance_uuid`. No code is
+ *     documented for a missing image: an unknown (or another tenant's private) image answers
+ *     what Glance under the wrapper says, HTTP 404 `{code:"404", message:"镜像<id>不存在"}`
+ *     (get, delete, update alike; the HTTP status as the code, as in A3 and A38).
  * A34 An image still queued or saving has size 0, checksum "", no locations, direct_url "".
  * A35 Delete image: a public or protected image `101.003006` (HTTP 500); one a server uses
  *     `101.003015` naming the server; otherwise `pending_delete` for `delays.imageDeleteMs`,

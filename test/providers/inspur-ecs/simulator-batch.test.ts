@@ -48,7 +48,7 @@ describe('batch start, stop and reboot: POST /v1/servers/action (ops 4, 6, 8)', 
     expect((await server(WEB2)).status).toBe('shutoff');
   });
 
-  it('names unknown servers: 101.001033 for start and reboot, 101.001013 for stop', async () => {
+  it('names unknown servers with the common 101.001033, batch stop included (A12)', async () => {
     expect(refusalOf(await batch({ 'os-start': { servers: list([DB1, 'ghost-1', 'ghost-2']) } }))).toEqual({
       status: 400,
       code: '101.001033',
@@ -56,10 +56,13 @@ describe('batch start, stop and reboot: POST /v1/servers/action (ops 4, 6, 8)', 
       data: { servers: [{ id: 'ghost-1' }, { id: 'ghost-2' }] },
     });
     expect(refusalOf(await batch({ reboot: { servers: list(['ghost-1']) } }))).toMatchObject({ code: '101.001033' });
-    expect(refusalOf(await batch({ 'os-stop': { servers: list([WEB1, 'ghost-1']) } }))).toMatchObject({
-      code: '101.001013',
+    expect(refusalOf(await batch({ 'os-stop': { servers: list([WEB1, 'ghost-1']) } }))).toEqual({
+      status: 400,
+      code: '101.001033',
+      message: '云服务器ghost-1不存在',
       data: { servers: [{ id: 'ghost-1' }] },
     });
+    expect((await server(WEB1)).task).toBeNull();
     expect((await server(DB1)).task).toBeNull();
   });
 

@@ -22,6 +22,7 @@ afterAll(() => s.close());
 beforeEach(() => s.reset());
 
 const param = (name: string) => ({ status: 400, code: '101.001002', message: `参数${name}不符合规范`, data: null });
+const noImage = (id: string) => ({ status: 404, code: '404', message: `镜像${id}不存在`, data: null });
 const ids = (a: { json: any }): string[] => a.json.data.images.map((i: { id: string }) => i.id);
 /** A private image made from a server, already active. */
 async function privateImage(name: string): Promise<string> {
@@ -32,15 +33,15 @@ async function privateImage(name: string): Promise<string> {
 const seedImage = (body: Record<string, unknown>) => s.control('POST', '/images', body);
 
 describe('list images: GET /v1/images (op 13)', () => {
-  it('lists public images and the caller’s private ones, newest first, 10 a page by default (A30)', async () => {
+  it('lists public images and the caller’s private ones, oldest first, 10 a page by default (A30)', async () => {
     const r = await s.call('GET', '/v1/images');
     expect(r.status).toBe(200);
     expect(r.json.code).toBe(200);
     expect(r.json.message).toBe('OK');
     expect(r.json.data.totalCount).toBe(4);
-    // Seeded at one instant: creation order decides, newest first.
-    expect(ids(r)).toEqual([GOLDEN, WINDOWS, UBUNTU, CENTOS]);
-    expect(r.json.data.images[3]).toEqual({
+    // Seeded at one instant: creation order decides.
+    expect(ids(r)).toEqual([CENTOS, UBUNTU, WINDOWS, GOLDEN]);
+    expect(r.json.data.images[0]).toEqual({
       id: CENTOS,
       name: 'centos7.9-x86_64',
       tags: ['centos', 'ECS'],
@@ -79,11 +80,11 @@ describe('list images: GET /v1/images (op 13)', () => {
     const page2 = await s.call('GET', '/v1/images?page=2&pageSize=5');
     expect(page2.json.data.totalCount).toBe(16);
     expect(page2.json.data.images.map((i: { name: string }) => i.name)).toEqual([
-      'pub-7',
-      'pub-6',
-      'pub-5',
-      'pub-4',
+      'pub-2',
       'pub-3',
+      'pub-4',
+      'pub-5',
+      'pub-6',
     ]);
     expect(ids(await s.call('GET', '/v1/images?visibility=private'))).toEqual([GOLDEN]);
     expect((await s.call('GET', '/v1/images?searchValue=UBUNTU')).json.data.totalCount).toBe(1);
@@ -109,7 +110,7 @@ describe('list private images: GET /v1/images/private (op 14)', () => {
     const made = await privateImage('img-a');
     const r = await s.call('GET', '/v1/images/private?tag=ECS');
     expect(r.json).toMatchObject({ code: 200, message: 'OK', data: { totalCount: 2 } });
-    expect(ids(r)).toEqual([made, GOLDEN]);
+    expect(ids(r)).toEqual([GOLDEN, made]);
     expect(r.json.data.images.every((i: { visibility: string }) => i.visibility === 'private')).toBe(true);
     expect((await s.call('GET', '/v1/images/private?tag=nothing')).json.data).toEqual({ totalCount: 0, images: [] });
   });
@@ -130,10 +131,10 @@ describe('image details: GET /v1/images/{imageId} (op 15)', () => {
     expect(r.json.data).not.toHaveProperty('image');
   });
 
-  it('refuses an unknown image, or another tenant’s private one, as an invalid imageId', async () => {
-    expect(refusalOf(await s.call('GET', '/v1/images/ghost'))).toEqual(param('imageId'));
+  it('answers 404 for an unknown image, or another tenant’s private one (A33)', async () => {
+    expect(refusalOf(await s.call('GET', '/v1/images/ghost'))).toEqual(noImage('ghost'));
     expect(refusalOf(await s.call('GET', `/v1/images/${GOLDEN}`, undefined, { token: 'other-token' }))).toEqual(
-      param('imageId'),
+      noImage(GOLDEN),
     );
   });
 });
@@ -148,7 +149,7 @@ describe('delete an image: DELETE /v1/images/{image_id} (op 16)', () => {
     // Deleting it again while it goes is not an error.
     expect((await s.call('DELETE', `/v1/images/${id}`)).status).toBe(200);
     await s.advance(DELAYS.imageDeleteMs);
-    expect(refusalOf(await s.call('GET', `/v1/images/${id}`))).toEqual(param('imageId'));
+    expect(refusalOf(await s.call('GET', `/v1/images/${id}`))).toEqual(noImage(id));
   });
 
   it('refuses an image a server uses with 101.003015 naming the server', async () => {
@@ -161,14 +162,14 @@ describe('delete an image: DELETE /v1/images/{image_id} (op 16)', () => {
     });
   });
 
-  it('refuses a public or protected image with 101.003006 at HTTP 500, and an unknown one as an invalid id', async () => {
+  it('refuses a public or protected image with 101.003006 at HTTP 500, and answers 404 for an unknown one', async () => {
     const failed = { status: 500, code: '101.003006', message: '删除镜像失败', data: null };
     expect(refusalOf(await s.call('DELETE', `/v1/images/${UBUNTU}`))).toEqual(failed);
     await seedImage({ id: 'locked-1', name: 'locked', visibility: 'private', protected: true });
     expect(refusalOf(await s.call('DELETE', '/v1/images/locked-1'))).toEqual(failed);
-    expect(refusalOf(await s.call('DELETE', '/v1/images/ghost'))).toEqual(param('imageId'));
+    expect(refusalOf(await s.call('DELETE', '/v1/images/ghost'))).toEqual(noImage('ghost'));
     // DELETE /v1/images/private names an image called "private".
-    expect(refusalOf(await s.call('DELETE', '/v1/images/private'))).toEqual(param('imageId'));
+    expect(refusalOf(await s.call('DELETE', '/v1/images/private'))).toEqual(noImage('private'));
   });
 });
 
@@ -254,6 +255,6 @@ describe('update an image: PATCH /v1/images/{image_id} (op 18)', () => {
     expect(refusalOf(await patch(GOLDEN, [{ op: 'add', path: '/name' }]))).toEqual(param('value'));
     expect(refusalOf(await patch(GOLDEN, [{ op: 'remove', path: '/name' }]))).toEqual(param('path'));
     expect(refusalOf(await patch(GOLDEN, { name: 'x' }))).toMatchObject({ code: '101.001002' });
-    expect(refusalOf(await patch('ghost', [{ op: 'add', path: '/name', value: 'x' }]))).toEqual(param('imageId'));
+    expect(refusalOf(await patch('ghost', [{ op: 'add', path: '/name', value: 'x' }]))).toEqual(noImage('ghost'));
   });
 });

@@ -132,46 +132,43 @@ describe('envelope and framework answers (A4–A7, A38)', () => {
 });
 
 describe('list servers: GET /v1/servers/{pageNo}/{pageSize} (op 1)', () => {
-  it('pages by number in the path, newest first, with the total count and the documented envelope', async () => {
+  it('pages by number in the path, in creation order, with the total count and the documented envelope', async () => {
     await seed({ count: 45, namePrefix: 'srv' });
     const first = await s.call('GET', '/v1/servers/1/10');
     expect(first.status).toBe(200);
     expect(first.json).toMatchObject({ code: '200', message: 'ECS application ECS module message:OK' });
     expect(first.json.data.totalCount).toBe(48);
-    expect(names(first)).toEqual(Array.from({ length: 10 }, (_, i) => `srv-${45 - i}`));
-    const fifth = await s.call('GET', '/v1/servers/5/10');
-    expect(names(fifth)).toEqual([
-      'srv-5',
-      'srv-4',
-      'srv-3',
-      'srv-2',
-      'srv-1',
-      'demo-db-1',
-      'demo-web-2',
+    expect(names(first)).toEqual([
       'demo-web-1',
+      'demo-web-2',
+      'demo-db-1',
+      ...Array.from({ length: 7 }, (_, i) => `srv-${i + 1}`),
     ]);
+    const fifth = await s.call('GET', '/v1/servers/5/10');
+    expect(names(fifth)).toEqual(Array.from({ length: 8 }, (_, i) => `srv-${38 + i}`));
     const past = await s.call('GET', '/v1/servers/6/10');
     expect(past.json.data).toEqual({ totalCount: 48, servers: [] });
   });
 
   it('moves servers across pages when servers come or go between two reads (A22)', async () => {
     await seed({ count: 20, namePrefix: 'srv' });
-    // 1. Page 1 ends with srv-11.
-    const page1 = names(await s.call('GET', '/v1/servers/1/10'));
-    expect(page1.at(-1)).toBe('srv-11');
-    // 2. A new server goes on top: page 2 now starts with srv-11 again (a repeat).
-    await seed({ count: 1, namePrefix: 'late' });
-    expect(names(await s.call('GET', '/v1/servers/2/10'))[0]).toBe('srv-11');
-    // 3. Two servers of page 1 go: page 2 now starts after srv-10, which no read returned (a miss).
-    const ids = (await s.call('GET', '/v1/servers/1/3')).json.data.servers.map((x: { id: string }) => x.id);
-    for (const id of ids.slice(0, 2)) await s.control('POST', `/instances/${id}/force`, { to: 'gone' });
+    // 1. Page 1 ends with srv-7.
+    expect(names(await s.call('GET', '/v1/servers/1/10')).at(-1)).toBe('srv-7');
+    // 2. A server of page 1 goes: srv-8 moves up onto page 1, and page 2 starts after it (a miss).
+    const [gone] = (await s.call('GET', '/v1/servers/1/10?searchField=name&searchValue=srv-1')).json.data.servers;
+    await s.control('POST', `/instances/${gone.id}/force`, { to: 'gone' });
     expect(names(await s.call('GET', '/v1/servers/2/10'))[0]).toBe('srv-9');
+    // 3. Newest first, a new server goes on top: page 2 starts with page 1's last row again (a repeat).
+    const newest = '/v1/servers/{n}/10?sortField=createTime&sortOrder=descend';
+    expect(names(await s.call('GET', newest.replace('{n}', '1'))).at(-1)).toBe('srv-11');
+    await seed({ count: 1, namePrefix: 'late' });
+    expect(names(await s.call('GET', newest.replace('{n}', '2')))[0]).toBe('srv-11');
   });
 
   it('lets the path page win over the query page and pageSize (A19)', async () => {
     await seed({ count: 12, namePrefix: 'srv' });
     const r = await s.call('GET', '/v1/servers/1/5?page=3&pageSize=50');
-    expect(names(r)).toEqual(['srv-12', 'srv-11', 'srv-10', 'srv-9', 'srv-8']);
+    expect(names(r)).toEqual(['demo-web-1', 'demo-web-2', 'demo-db-1', 'srv-1', 'srv-2']);
   });
 
   it('refuses bad page segments and query values with 101.001002 naming the parameter', async () => {
@@ -195,13 +192,16 @@ describe('list servers: GET /v1/servers/{pageNo}/{pageSize} (op 1)', () => {
       });
   });
 
-  it('sorts by name or creation time, ascending or descending (A20)', async () => {
+  it('sorts by name or creation time, ascending or descending, oldest first by default (A20)', async () => {
     await s.advance(1000);
     await seed({ servers: [{ name: 'b-late' }, { name: 'a-late' }] });
     const byName = names(await s.call('GET', '/v1/servers/1/10?sortField=name&sortOrder=ascend'));
     expect(byName).toEqual(['a-late', 'b-late', 'demo-db-1', 'demo-web-1', 'demo-web-2']);
     const oldest = names(await s.call('GET', '/v1/servers/1/10?sortField=createTime&sortOrder=ascend'));
     expect(oldest).toEqual(['demo-web-1', 'demo-web-2', 'demo-db-1', 'b-late', 'a-late']);
+    expect(names(await s.call('GET', '/v1/servers/1/10'))).toEqual(oldest);
+    const newest = names(await s.call('GET', '/v1/servers/1/10?sortField=createTime&sortOrder=descend'));
+    expect(newest).toEqual([...oldest].reverse());
     const status = names(await s.call('GET', '/v1/servers/1/10?sortField=status&sortOrder=descend'));
     expect(status[0]).toBe('demo-db-1'); // SHUTOFF sorts after ACTIVE
   });
