@@ -69,6 +69,9 @@
  *     needs the token.
  * A65 A `name` query asks `searchField=name&searchValue=<name>` and keeps exact matches only
  *     (the platform's match may be fuzzy); `namePrefix` is filtered locally.
+ * A66 The default list order is undocumented: listInstances asks `sortField=createTime&
+ *     sortOrder=ascend` (the example's field, `ascend` = oldest first), so a server created
+ *     during a pass lands on a page not yet read; only one that goes away shifts the pages.
  */
 import type { Image } from '../../domain/catalog.ts';
 import type { ProviderInstance, Tags } from '../../domain/instance.ts';
@@ -174,7 +177,12 @@ export function createInspurAdapter(
           path: `${SERVERS}/${cursor.pageNo}/${cursor.pageSize}`,
           operation: 'instances.list',
           idempotent: true,
-          ...(query.name !== undefined ? { query: { searchField: 'name', searchValue: query.name } } : {}),
+          query: {
+            // A66: oldest first, so a server created during a pass lands after the pages read.
+            sortField: 'createTime',
+            sortOrder: 'ascend',
+            ...(query.name !== undefined ? { searchField: 'name', searchValue: query.name } : {}),
+          },
         },
         WireServerPage,
       );

@@ -59,6 +59,8 @@ describe('page-number listing', () => {
       '/v1/servers/5/10',
     ]);
     expect(calls.filter((c) => c.url.endsWith('/tags'))).toHaveLength(seen.length);
+    const first = calls.find((c) => c.url.startsWith('/v1/servers/1/10'))!;
+    expect(new URL(first.url, 'http://x').searchParams.toString()).toBe('sortField=createTime&sortOrder=ascend');
     const page = await p.listInstances({ pageSize: 1 });
     expect(page.items[0]?.tags).toEqual({ n: expect.stringMatching(/^\d+$/) });
   });
@@ -72,6 +74,15 @@ describe('page-number listing', () => {
   it('caps a page at 100 servers', async () => {
     await p.listInstances({ pageSize: 500 });
     expect((await h.recent()).map((c) => c.url.split('?')[0])).toContain('/v1/servers/1/100');
+  });
+
+  it('sees a server created mid-pass on a later page, oldest first', async () => {
+    const late = serverId(500);
+    const { seen } = await pass(10, async (page) => {
+      if (page === 2) await h.control('POST', '/servers/seed', { servers: [{ id: late, name: 'cp-inv-late' }] });
+    });
+    expect(seen).toHaveLength(46);
+    expect(seen.at(-1)).toBe(late);
   });
 
   it('can miss a server when one before it goes away mid-pass, which is why a pass proves no absence', async () => {

@@ -63,6 +63,30 @@ describe('credentials', () => {
   });
 });
 
+describe('authentication options (A40)', () => {
+  it('sends the token in the header the account names', async () => {
+    const other = await startInspur({ tokenHeader: 'x-auth-token' });
+    try {
+      await expect(
+        other.provider(undefined, { authHeader: 'X-Auth-Token' }).provider.verifyCredentials(),
+      ).resolves.toBeUndefined();
+      expect((await rejection(other.provider().provider.verifyCredentials())).kind).toBe('auth');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('sends no auth header at all for an account without a token', async () => {
+    const open = await startInspur({ auth: 'none' });
+    try {
+      const page = await open.provider({}).provider.listInstances({});
+      expect(page.items.length).toBeGreaterThan(0);
+    } finally {
+      await open.close();
+    }
+  });
+});
+
 describe('servers', () => {
   it('reads a server with its unified fields, its tags and no secret', async () => {
     const m = ProviderInstance.parse(await p.getInstance(RUNNING));
