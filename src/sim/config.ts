@@ -7,18 +7,25 @@ import { z } from 'zod';
 
 const Ms = z.number().int().min(0);
 
-export const Delays = z.object({
-  bootMs: Ms,
-  startMs: Ms,
-  stopMs: Ms,
-  rebootMs: Ms,
-  deleteMs: Ms,
-  /**
-   * Platform jobs that change no machine's power state (disk, resize, backup, snapshot…), for
-   * platforms that answer such calls with a job id (StarVCenter `startid`).
-   */
-  jobMs: Ms,
-});
+/**
+ * The engine's own transition delays, plus any a platform names for its own objects (an image
+ * save, a volume attach): extra keys are kept, so `config: { delays: { imageSaveMs: 50 } }` reaches
+ * the simulator that reads it, and the control API's PATCH /config tunes them like the others.
+ */
+export const Delays = z
+  .object({
+    bootMs: Ms,
+    startMs: Ms,
+    stopMs: Ms,
+    rebootMs: Ms,
+    deleteMs: Ms,
+    /**
+     * Platform jobs that change no machine's power state (disk, resize, backup, snapshot…), for
+     * platforms that answer such calls with a job id (StarVCenter `startid`).
+     */
+    jobMs: Ms,
+  })
+  .catchall(Ms);
 export type Delays = z.infer<typeof Delays>;
 
 export const Latency = z.object({ fixedMs: Ms, jitterMs: Ms });

@@ -39,7 +39,8 @@ interface ActionRule {
   from: readonly NeutralState[];
   via: NeutralState;
   to: Target;
-  delay: keyof Delays;
+  // One of the engine's own delays (Delays also carries platform-named ones).
+  delay: 'startMs' | 'stopMs' | 'rebootMs' | 'deleteMs';
 }
 
 export const ACTION_RULES: Record<InstanceAction, ActionRule> = {
