@@ -15,7 +15,12 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { simControlApi, type ControlApiOptions } from './control-api.ts';
 import type { SimEngine } from './engine.ts';
-import { installPlatformHooks, type PlatformErrorInput, type PlatformRenderers } from './platform-hooks.ts';
+import {
+  installPlatformHooks,
+  type PlatformErrorInput,
+  type PlatformHooksOptions,
+  type PlatformRenderers,
+} from './platform-hooks.ts';
 
 export interface PlatformAppOptions extends PlatformRenderers {
   engine: SimEngine;
@@ -27,6 +32,8 @@ export interface PlatformAppOptions extends PlatformRenderers {
    * reads as undefined (some platforms require the JSON content type on bodiless calls).
    */
   parsers?: Record<string, (body: string) => unknown>;
+  /** Fields of each platform call kept in the call log (see PlatformHooksOptions.callFields). */
+  callFields?: PlatformHooksOptions['callFields'];
   logger?: boolean;
 }
 
@@ -95,7 +102,11 @@ export function createPlatformApp(opts: PlatformAppOptions): FastifyInstance {
   });
 
   app.register(async (platform) => {
-    installPlatformHooks(platform, { engine, ...renderers });
+    installPlatformHooks(platform, {
+      engine,
+      ...renderers,
+      ...(opts.callFields ? { callFields: opts.callFields } : {}),
+    });
     opts.routes(platform);
   });
   const { prefix, ...control } = opts.control;
