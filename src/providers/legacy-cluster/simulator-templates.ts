@@ -144,4 +144,3 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: LegacyContext)
     },
   );
 }
-
