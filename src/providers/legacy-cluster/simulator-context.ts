@@ -79,6 +79,8 @@ export interface LegacyState {
   nextRowId: number;
   /** Every address handed out, so no two machines share one. */
   ips: Set<string>;
+  /** Key file the broker holds per machine (ops 14, 15); kept out of machine attrs and answers. */
+  keys: Map<string, string>;
   openstack: OpenstackConfig;
   logs: LogStore;
   ledger: CountLedger;

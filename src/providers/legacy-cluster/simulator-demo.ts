@@ -3,6 +3,7 @@
  * account is built from. The broker has no auth, so a demo account needs only the endpoint
  * (the server root: every path starts with `/v1`).
  */
+import type { SimConfigPatch } from '../../sim/index.ts';
 import type { LegacyContext, LegacyState } from './simulator-context.ts';
 import { createCountLedger } from './simulator-ledger.ts';
 import { createLogStore } from './simulator-logs.ts';
@@ -16,6 +17,11 @@ export const DEMO_ALIYUN_TEMPLATE_ID = 3;
 export const DEMO_PHYSICAL_TEMPLATE_ID = 4;
 /** An AWS template in vpc-62a57d06 / subnet-f303e897 (cn-north-1a). */
 export const DEMO_AWS_TEMPLATE_ID = 5;
+
+/** Transitions of a fraction of a second, for demos and contract tests (`config` option). */
+export const DEMO_FAST_CONFIG: SimConfigPatch = {
+  delays: { bootMs: 300, startMs: 150, stopMs: 150, rebootMs: 150, deleteMs: 150 },
+};
 
 /** Headers a demo account sends: none (the document has no auth; A1). */
 export const DEMO_HEADERS: Readonly<Record<string, string>> = {};
@@ -152,6 +158,7 @@ export function freshState(): LegacyState {
     nextZoneId: 4,
     nextRowId: 20,
     ips: new Set(),
+    keys: new Map(),
     // A37: a configured OpenStack connection, so the openstack driver answers from the start.
     openstack: { OpIP: '127.0.0.1', OpPort: '26018', OpUserName: 'root', OpPassword: '' },
     logs: createLogStore(),

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { SimInstance } from '../../sim/index.ts';
 import { CODE, type LegacyContext, MSG, TENANT, correlationIdOf, decode, failure, ok } from './simulator-context.ts';
+import { generateKey } from './simulator-ids.ts';
 import { freshInstanceId, optionalCorrelationId, recordMachine } from './simulator-machines.ts';
 import { PHYSICAL, machineOf } from './simulator-model.ts';
 import { renderInstance, renderStatusItem } from './simulator-render.ts';
@@ -48,6 +49,7 @@ export function registerInstanceRoutes(app: FastifyInstance, ctx: LegacyContext)
       correlationId: optionalCorrelationId(req.headers),
       message: `create instance ${id} at ${body.Provider} ${body.Zone.ZoneName}`,
     });
+    ctx.state.keys.set(id, generateKey(engine.random('platform')));
     return ok(attrs.PrivateIpAddress);
   });
 

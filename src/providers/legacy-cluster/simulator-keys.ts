@@ -21,8 +21,8 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: LegacyContext): voi
       const inst = engine.instances
         .all(TENANT)
         .find((i) => ip !== '' && (machineOf(i).PublicIpAddress === ip || machineOf(i).PrivateIpAddress === ip));
-      const key = inst ? machineOf(inst).sshKey : null;
-      if (key === null) return noRow;
+      const key = inst ? ctx.state.keys.get(inst.id) : undefined;
+      if (key === undefined) return noRow;
       return reply
         .header('content-type', 'application/x-pem-file')
         .header('content-disposition', `attachment; filename="${ip}.pem"`)
@@ -42,7 +42,7 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: LegacyContext): voi
       else if (typeof body === 'string') key = body;
       else if (body instanceof UnreadableBody) key = body.text;
       else return failure(CODE.input, MSG.input);
-      engine.instances.update(inst.id, { attrs: { sshKey: key } });
+      ctx.state.keys.set(inst.id, key);
       return ok(key);
     },
   );

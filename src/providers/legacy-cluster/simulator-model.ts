@@ -76,10 +76,7 @@ export interface MachineAttrs {
   PrivateIpAddress: string;
   PublicIpAddress: string;
   NatIpAddress: string;
-  /** Key file the broker holds for the machine (ops 14, 15); never rendered in an instance. */
-  sshKey: string | null;
-  /** Login of a registered machine (op 31); never rendered. */
-  password?: string;
+  /** SSH port of a registered machine (op 31; its password is checked, never kept). */
   port?: number;
 }
 
@@ -134,7 +131,6 @@ export const ZERO_MACHINE: Readonly<MachineAttrs> = {
   PrivateIpAddress: '',
   PublicIpAddress: '',
   NatIpAddress: '',
-  sshKey: null,
 };
 
 /** A machine's platform fields; a machine seeded through the control API gets zero values. */

@@ -107,7 +107,6 @@ export function registerPhydevRoutes(app: FastifyInstance, ctx: LegacyContext): 
         Ram: 1,
         PrivateIpAddress: item.PrivateIp,
         PublicIpAddress: item.PublicIp,
-        password: item.Password,
         port: item.Port ?? 0,
       });
       const id = freshInstanceId(ctx, 'aliyun');

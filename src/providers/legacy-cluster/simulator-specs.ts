@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { CODE, type Envelope, type KeyShape, type LegacyContext, failure, unknownDriver } from './simulator-context.ts';
-import { addressIn, addressUnder, generateKey } from './simulator-ids.ts';
+import { addressIn, addressUnder } from './simulator-ids.ts';
 import type { MachineAttrs, WireNetwork, WireZone } from './simulator-model.ts';
 import type { BackendSeed, InstanceTypeSeed } from './simulator-seed.ts';
 
@@ -166,7 +166,7 @@ export function place(ctx: LegacyContext, spec: MachineSpec): { ok: true; placem
   return { ok: true, placement: { backend, type, subnetCidr, mapsPublicIp, securityGroupId } };
 }
 
-/** The platform fields of one new cloud machine (fresh row id, addresses and key file). */
+/** The platform fields of one new cloud machine (fresh row id and addresses). */
 export function newMachine(ctx: LegacyContext, spec: MachineSpec, p: Placement, clusterId: number): MachineAttrs {
   const rnd = ctx.engine.random('platform');
   const { ips } = ctx.state;
@@ -198,6 +198,5 @@ export function newMachine(ctx: LegacyContext, spec: MachineSpec, p: Placement, 
     PrivateIpAddress: addressIn(p.subnetCidr ?? '10.32.0.0/11', rnd, ips),
     PublicIpAddress: publicIp,
     NatIpAddress: aws ? 'aws nia' : '',
-    sshKey: generateKey(rnd),
   };
 }

@@ -18,6 +18,7 @@ import {
   rangeMessage,
   unknownDriver,
 } from './simulator-context.ts';
+import { generateKey } from './simulator-ids.ts';
 import { freshInstanceId } from './simulator-machines.ts';
 import { type TemplateRecord, liveTemplates, putTemplate, templateOf } from './simulator-model.ts';
 import { renderTemplate } from './simulator-render.ts';
@@ -131,6 +132,7 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: LegacyContext)
       const ids = (job.attrs.instanceIds as string[] | undefined) ?? [];
       const now = engine.clock.now();
       ids.forEach((instanceId, n) => {
+        ctx.state.keys.set(instanceId, generateKey(engine.random('platform')));
         ctx.state.ledger.open(instanceId, t.Provider, now);
         ctx.state.logs.write({
           CorrelationId: cid.id,

@@ -147,6 +147,7 @@ import { registerTemplateRoutes } from './simulator-templates.ts';
 export {
   DEMO_ALIYUN_TEMPLATE_ID,
   DEMO_AWS_TEMPLATE_ID,
+  DEMO_FAST_CONFIG,
   DEMO_HEADERS,
   DEMO_PHYDEV,
   DEMO_PHYSICAL_TEMPLATE_ID,
@@ -211,6 +212,8 @@ export function createLegacyClusterSimulator(options: LegacyClusterSimulatorOpti
     engine,
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     parsers: BODY_PARSERS,
+    // Go's router has no parameter length limit; ids and correlation ids up to 255 chars reach the handlers.
+    maxParamLength: 2048,
     renderError: renderLegacyError,
     errorStatus: legacyErrorStatus,
     renderMalformed: renderLegacyMalformed,
