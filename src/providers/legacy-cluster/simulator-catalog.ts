@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CODE, type LegacyContext, MSG, failure, ok, unknownDriver } from './simulator-context.ts';
 import type { BackendSeed, ImageSeed } from './simulator-seed.ts';
+import { LEGACY_OPS } from './simulator-ops.ts';
 
 type P = { provider: string };
 type PR = P & { regionId: string };
@@ -49,21 +50,21 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: LegacyContext):
     };
 
   // A31: with no driver configured the provider table is empty: the not-found of this op.
-  app.get('/v1/instance/provider', { config: { simOp: 'catalog.providers' } }, async () => {
+  app.get('/v1/instance/provider', { config: { simOp: LEGACY_OPS[16] } }, async () => {
     const names = Object.keys(ctx.settings.backends);
     return names.length > 0 ? ok(names) : failure(CODE.missing, MSG.noRow);
   });
 
   app.get<{ Params: P }>(
     '/v1/instance/regions/:provider',
-    { config: { simOp: 'catalog.regions' } },
+    { config: { simOp: LEGACY_OPS[17] } },
     withDriver((b) => b.regions.map((r) => ({ Endpoint: r.Endpoint, RegionName: r.RegionName }))),
   );
 
   // The zone's display name travels in `RegionName`, as the document shows.
   app.get<{ Params: PR }>(
     '/v1/instance/zones/:provider/:regionId',
-    { config: { simOp: 'catalog.zones' } },
+    { config: { simOp: LEGACY_OPS[18] } },
     withDriver((b, p) =>
       b.zones
         .filter((z) => z.region === p.regionId)
@@ -73,7 +74,7 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: LegacyContext):
 
   app.get<{ Params: PR }>(
     '/v1/instance/vpc/:provider/:regionId',
-    { config: { simOp: 'catalog.vpcs' } },
+    { config: { simOp: LEGACY_OPS[19] } },
     withDriver((b, p) =>
       b.vpcs
         .filter((v) => v.region === p.regionId)
@@ -92,7 +93,7 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: LegacyContext):
   // Subnets are looked up by zone and VPC, not region (the path, not the description, decides).
   app.get<{ Params: P & { zoneId: string; vpcId: string } }>(
     '/v1/instance/subnet/:provider/:zoneId/:vpcId',
-    { config: { simOp: 'catalog.subnets' } },
+    { config: { simOp: LEGACY_OPS[20] } },
     withDriver((b, p) =>
       b.subnets
         .filter((s) => s.AvailabilityZone === p.zoneId && s.VpcId === p.vpcId)
@@ -113,31 +114,31 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: LegacyContext):
   // A32: labels only; creates accept a label or the backend's type code.
   app.get<{ Params: P }>(
     '/v1/instance/type/:provider',
-    { config: { simOp: 'catalog.instance_types' } },
+    { config: { simOp: LEGACY_OPS[21] } },
     withDriver((b) => b.instanceTypes.map((t) => t.label)),
   );
 
   app.get<{ Params: P }>(
     '/v1/instance/charge/:provider',
-    { config: { simOp: 'catalog.charge_types' } },
+    { config: { simOp: LEGACY_OPS[22] } },
     withDriver((b) => [...b.chargeTypes]),
   );
 
   app.get<{ Params: P }>(
     '/v1/instance/disk_category/:provider',
-    { config: { simOp: 'catalog.disk_categories' } },
+    { config: { simOp: LEGACY_OPS[23] } },
     withDriver((b) => [...b.diskCategories]),
   );
 
   app.get<{ Params: PR }>(
     '/v1/instance/image/:provider/:regionId',
-    { config: { simOp: 'catalog.images' } },
+    { config: { simOp: LEGACY_OPS[24] } },
     withDriver((b, p) => b.images.filter((i) => i.region === p.regionId).map(renderImage)),
   );
 
   app.get<{ Params: PR }>(
     '/v1/instance/security_group/:provider/:regionId',
-    { config: { simOp: 'catalog.security_groups' } },
+    { config: { simOp: LEGACY_OPS[25] } },
     withDriver((b, p) =>
       b.securityGroups
         .filter((g) => g.region === p.regionId)

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { CODE, type LegacyContext, MSG, TENANT, atoi, failure, ok } from './simulator-context.ts';
 import { machineOf } from './simulator-model.ts';
 import { localTime, parseLocalTime } from './simulator-render.ts';
+import { LEGACY_OPS } from './simulator-ops.ts';
 
 const HOUR = 3_600_000;
 const MAX_HOURS = 720;
@@ -41,7 +42,7 @@ export function registerCountRoutes(app: FastifyInstance, ctx: LegacyContext): v
 
   app.get<{ Params: { hour: string } }>(
     '/v1/cluster/number/:hour',
-    { config: { simOp: 'cluster.number' } },
+    { config: { simOp: LEGACY_OPS[6] } },
     async (req) => {
       const hours = atoi(req.params.hour);
       if (hours === undefined || hours <= 0 || hours > MAX_HOURS) return failure(CODE.input, MSG.input);
@@ -53,7 +54,7 @@ export function registerCountRoutes(app: FastifyInstance, ctx: LegacyContext): v
 
   app.get<{ Params: { time: string } }>(
     '/v1/cluster/oldnumber/:time',
-    { config: { simOp: 'cluster.oldnumber' } },
+    { config: { simOp: LEGACY_OPS[7] } },
     async (req) => {
       const now = engine.clock.now();
       const at = parseLocalTime(req.params.time, tz());

@@ -1,11 +1,12 @@
 /**
- * How the legacy cluster simulator says "no" (A2, A3, A39 of the header): every refusal of
+ * How the legacy cluster simulator says "no" (A2, A3 of the header): every refusal of
  * the broker is an HTTP 200 envelope; only what a gateway in front of it would say (5xx, 429,
  * 504, an auth header it wants) and a path no route matches use other HTTP statuses.
  * A `refuse` fault without a code answers the operation's own documented failure.
  */
 import { type PlatformErrorInput, statusText } from '../../sim/index.ts';
 import { CODE, type Envelope, MSG, failure } from './simulator-context.ts';
+import { LEGACY_OPS } from './simulator-ops.ts';
 
 interface Failure {
   code: number;
@@ -17,39 +18,39 @@ const DRIVER: Failure = { code: CODE.serviceError, msg: MSG.unknownDriver };
 
 /** The documented failure of each operation (the simulator's own wording where the document has none). */
 const OP_FAILURE: Record<string, Failure> = {
-  'cluster.list': { code: CODE.serviceError, msg: MSG.noRow },
-  'cluster.get': { code: CODE.serviceError, msg: MSG.noRow },
-  'cluster.create': { code: CODE.serviceError, msg: MSG.createCluster },
-  'cluster.delete': { code: CODE.serviceError, msg: MSG.deleteCluster },
-  'cluster.expand': { code: CODE.serviceError, msg: MSG.noRow },
-  'cluster.number': { code: CODE.serviceError, msg: MSG.counts },
-  'cluster.oldnumber': { code: CODE.serviceError, msg: MSG.countsAt },
-  'instance.create': { code: CODE.serviceError, msg: 'create instance err' },
-  'instance.get': { code: CODE.serviceError, msg: MSG.getOne },
-  'instance.start': { code: CODE.serviceError, msg: MSG.start, content: false },
-  'instance.status': { code: CODE.serviceError, msg: MSG.status, content: false },
-  'instance.update_status': { code: CODE.serviceError, msg: MSG.updateStatus, content: false },
-  'instance.delete': { code: CODE.serviceError, msg: 'delete instance err' },
-  'instance.sshkey_download': { code: CODE.missing, msg: MSG.noRow },
-  'instance.sshkey_upload': { code: CODE.missing, msg: MSG.noRow },
-  'catalog.providers': { code: CODE.missing, msg: MSG.noRow },
-  'catalog.regions': DRIVER,
-  'catalog.zones': DRIVER,
-  'catalog.vpcs': DRIVER,
-  'catalog.subnets': DRIVER,
-  'catalog.instance_types': DRIVER,
-  'catalog.charge_types': DRIVER,
-  'catalog.disk_categories': DRIVER,
-  'catalog.images': DRIVER,
-  'catalog.security_groups': DRIVER,
-  'instance.list': { code: CODE.serviceError, msg: MSG.listAll },
-  'instance.list_cluster': { code: CODE.serviceError, msg: MSG.listAll },
+  [LEGACY_OPS[1]]: { code: CODE.serviceError, msg: MSG.noRow },
+  [LEGACY_OPS[2]]: { code: CODE.serviceError, msg: MSG.noRow },
+  [LEGACY_OPS[3]]: { code: CODE.serviceError, msg: MSG.createCluster },
+  [LEGACY_OPS[4]]: { code: CODE.serviceError, msg: MSG.deleteCluster },
+  [LEGACY_OPS[5]]: { code: CODE.serviceError, msg: MSG.noRow },
+  [LEGACY_OPS[6]]: { code: CODE.serviceError, msg: MSG.counts },
+  [LEGACY_OPS[7]]: { code: CODE.serviceError, msg: MSG.countsAt },
+  [LEGACY_OPS[8]]: { code: CODE.serviceError, msg: 'create instance err' },
+  [LEGACY_OPS[9]]: { code: CODE.serviceError, msg: MSG.getOne },
+  [LEGACY_OPS[10]]: { code: CODE.serviceError, msg: MSG.start, content: false },
+  [LEGACY_OPS[11]]: { code: CODE.serviceError, msg: MSG.status, content: false },
+  [LEGACY_OPS[12]]: { code: CODE.serviceError, msg: MSG.updateStatus, content: false },
+  [LEGACY_OPS[13]]: { code: CODE.serviceError, msg: 'delete instance err' },
+  [LEGACY_OPS[14]]: { code: CODE.missing, msg: MSG.noRow },
+  [LEGACY_OPS[15]]: { code: CODE.missing, msg: MSG.noRow },
+  [LEGACY_OPS[16]]: { code: CODE.missing, msg: MSG.noRow },
+  [LEGACY_OPS[17]]: DRIVER,
+  [LEGACY_OPS[18]]: DRIVER,
+  [LEGACY_OPS[19]]: DRIVER,
+  [LEGACY_OPS[20]]: DRIVER,
+  [LEGACY_OPS[21]]: DRIVER,
+  [LEGACY_OPS[22]]: DRIVER,
+  [LEGACY_OPS[23]]: DRIVER,
+  [LEGACY_OPS[24]]: DRIVER,
+  [LEGACY_OPS[25]]: DRIVER,
+  [LEGACY_OPS[26]]: { code: CODE.serviceError, msg: MSG.listAll },
+  [LEGACY_OPS[27]]: { code: CODE.serviceError, msg: MSG.listAll },
   // A3: the documented failures with code 0.
-  'instance.log_correlation': { code: CODE.ok, msg: MSG.toJson },
-  'instance.log': { code: CODE.ok, msg: MSG.toJson },
-  'instance.upload': { code: CODE.ok, msg: MSG.toJson },
-  'instance.register': { code: CODE.input, msg: MSG.input },
-  'instance.openstack': { code: CODE.input, msg: MSG.input },
+  [LEGACY_OPS[28]]: { code: CODE.ok, msg: MSG.toJson },
+  [LEGACY_OPS[29]]: { code: CODE.ok, msg: MSG.toJson },
+  [LEGACY_OPS[30]]: { code: CODE.ok, msg: MSG.toJson },
+  [LEGACY_OPS[31]]: { code: CODE.input, msg: MSG.input },
+  [LEGACY_OPS[32]]: { code: CODE.input, msg: MSG.input },
 };
 
 const GATEWAY_KINDS = new Set(['http_error', 'timeout', 'rate_limit']);

@@ -14,6 +14,7 @@ import { PHYSICAL, machineOf } from './simulator-model.ts';
 import { renderInstance, renderStatusItem } from './simulator-render.ts';
 import { neutralOfStatus } from './simulator-status.ts';
 import { InstanceBody, SPEC_KEYS, newMachine, place } from './simulator-specs.ts';
+import { LEGACY_OPS } from './simulator-ops.ts';
 
 type IdParams = { instanceId: string };
 
@@ -35,7 +36,7 @@ export function registerInstanceRoutes(app: FastifyInstance, ctx: LegacyContext)
   const { engine } = ctx;
   const find = (id: string): SimInstance | undefined => engine.instances.get(TENANT, id);
 
-  app.post('/v1/instance', { config: { simOp: 'instance.create' } }, async (req) => {
+  app.post('/v1/instance', { config: { simOp: LEGACY_OPS[8] } }, async (req) => {
     // A24: this op's input error has no "!" and allows 0..4 data disks.
     const body = decode(InstanceBody, req.body, SPEC_KEYS);
     if (!body || body.DataDiskNum < 0 || body.DataDiskNum > 4) return failure(CODE.input, MSG.inputBare);
@@ -55,18 +56,18 @@ export function registerInstanceRoutes(app: FastifyInstance, ctx: LegacyContext)
 
   // A25: a call without the id segment is the documented "missing parameter".
   const missing = async () => failure(CODE.missing, MSG.missing);
-  app.get('/v1/instance', { config: { simOp: 'instance.get' } }, missing);
-  app.get('/v1/start', { config: { simOp: 'instance.start' } }, missing);
-  app.get('/v1/status', { config: { simOp: 'instance.status' } }, missing);
+  app.get('/v1/instance', { config: { simOp: LEGACY_OPS[9] } }, missing);
+  app.get('/v1/start', { config: { simOp: LEGACY_OPS[10] } }, missing);
+  app.get('/v1/status', { config: { simOp: LEGACY_OPS[11] } }, missing);
 
-  app.get<{ Params: IdParams }>('/v1/instance/:instanceId', { config: { simOp: 'instance.get' } }, async (req) => {
+  app.get<{ Params: IdParams }>('/v1/instance/:instanceId', { config: { simOp: LEGACY_OPS[9] } }, async (req) => {
     if (req.params.instanceId === '') return failure(CODE.missing, MSG.missing);
     const inst = find(req.params.instanceId);
     return inst ? ok(renderInstance(ctx, inst)) : failure(CODE.serviceError, MSG.getOne);
   });
 
   // A26: one id; starting a machine that runs is a no-op, a machine that cannot start says false.
-  app.get<{ Params: IdParams }>('/v1/start/:instanceId', { config: { simOp: 'instance.start' } }, async (req) => {
+  app.get<{ Params: IdParams }>('/v1/start/:instanceId', { config: { simOp: LEGACY_OPS[10] } }, async (req) => {
     if (req.params.instanceId === '') return failure(CODE.missing, MSG.missing);
     const cannot = failure(CODE.serviceError, MSG.start, false);
     const inst = find(req.params.instanceId);
@@ -86,14 +87,14 @@ export function registerInstanceRoutes(app: FastifyInstance, ctx: LegacyContext)
   });
 
   // A27: an IN query — unknown ids are simply absent from the array.
-  app.get<{ Params: IdParams }>('/v1/status/:instanceId', { config: { simOp: 'instance.status' } }, async (req) => {
+  app.get<{ Params: IdParams }>('/v1/status/:instanceId', { config: { simOp: LEGACY_OPS[11] } }, async (req) => {
     const ids = idList(req.params.instanceId);
     if (ids.length === 0) return failure(CODE.missing, MSG.missing);
     const found = ids.map(find).filter((i): i is SimInstance => i !== undefined);
     return ok(found.map(renderStatusItem));
   });
 
-  app.post('/v1/status', { config: { simOp: 'instance.update_status' } }, async (req) => {
+  app.post('/v1/status', { config: { simOp: LEGACY_OPS[12] } }, async (req) => {
     const body = decode(StatusBody, req.body, { InstanceId: null, Status: null });
     if (!body) return failure(CODE.input, MSG.inputBare);
     const inst = find(body.InstanceId);
@@ -124,8 +125,8 @@ export function registerInstanceRoutes(app: FastifyInstance, ctx: LegacyContext)
     }
     return ok(null);
   };
-  app.delete('/v1/instance', { config: { simOp: 'instance.delete' } }, deleteMany);
-  app.delete('/v1/instance/:instanceIds', { config: { simOp: 'instance.delete' } }, deleteMany);
+  app.delete('/v1/instance', { config: { simOp: LEGACY_OPS[13] } }, deleteMany);
+  app.delete('/v1/instance/:instanceIds', { config: { simOp: LEGACY_OPS[13] } }, deleteMany);
 }
 
 /**

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { CODE, type LegacyContext, MSG, TENANT, UnreadableBody, failure, ok } from './simulator-context.ts';
 import { generateKey } from './simulator-ids.ts';
 import { machineOf } from './simulator-model.ts';
+import { LEGACY_OPS } from './simulator-ops.ts';
 
 export function registerKeyRoutes(app: FastifyInstance, ctx: LegacyContext): void {
   const { engine } = ctx;
@@ -15,7 +16,7 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: LegacyContext): voi
 
   app.get<{ Params: { ip: string } }>(
     '/v1/instance/sshkey/:ip',
-    { config: { simOp: 'instance.sshkey_download' } },
+    { config: { simOp: LEGACY_OPS[14] } },
     async (req, reply) => {
       const ip = req.params.ip;
       const inst = engine.instances
@@ -32,7 +33,7 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: LegacyContext): voi
 
   app.put<{ Params: { instanceId: string } }>(
     '/v1/instance/sshkey/:instanceId',
-    { config: { simOp: 'instance.sshkey_upload' } },
+    { config: { simOp: LEGACY_OPS[15] } },
     async (req) => {
       const inst = engine.instances.get(TENANT, req.params.instanceId);
       if (!inst) return noRow;

@@ -8,6 +8,7 @@ import { type SimInstance, groupMembers } from '../../sim/index.ts';
 import { CODE, type LegacyContext, MSG, TENANT, atoi, failure, ok } from './simulator-context.ts';
 import type { LogLine } from './simulator-logs.ts';
 import { renderInstance, rfc3339 } from './simulator-render.ts';
+import { LEGACY_OPS } from './simulator-ops.ts';
 
 const byRow = (a: SimInstance, b: SimInstance): number => (a.attrs.Id as number) - (b.attrs.Id as number);
 
@@ -15,7 +16,7 @@ export function registerListRoutes(app: FastifyInstance, ctx: LegacyContext): vo
   const { engine } = ctx;
 
   // A33: "running machines" means running unless the simulator is told to list every machine.
-  app.get('/v1/instance/list', { config: { simOp: 'instance.list' } }, async () => {
+  app.get('/v1/instance/list', { config: { simOp: LEGACY_OPS[26] } }, async () => {
     const page = engine.instances.list(TENANT, {
       ...(ctx.settings.listAll ? {} : { filter: (i: SimInstance) => i.state === 'running' }),
     });
@@ -26,7 +27,7 @@ export function registerListRoutes(app: FastifyInstance, ctx: LegacyContext): vo
   // Template-less machines are group 0 (A24); an unknown template has no machines.
   app.get<{ Params: { clusterId: string } }>(
     '/v1/instance/cluster/:clusterId',
-    { config: { simOp: 'instance.list_cluster' } },
+    { config: { simOp: LEGACY_OPS[27] } },
     async (req) => {
       const id = atoi(req.params.clusterId);
       if (id === undefined) return failure(CODE.input, MSG.input);
@@ -51,7 +52,7 @@ export function registerListRoutes(app: FastifyInstance, ctx: LegacyContext): vo
 
   app.get<{ Params: { correlationId: string; instanceId: string } }>(
     '/v1/instance/log/:correlationId/:instanceId',
-    { config: { simOp: 'instance.log_correlation' } },
+    { config: { simOp: LEGACY_OPS[28] } },
     async (req) => {
       const { correlationId, instanceId } = req.params;
       if (badSegment(correlationId) || badSegment(instanceId)) return failure(CODE.input, MSG.input);
@@ -62,7 +63,7 @@ export function registerListRoutes(app: FastifyInstance, ctx: LegacyContext): vo
 
   app.get<{ Params: { instanceId: string } }>(
     '/v1/instance/log/:instanceId',
-    { config: { simOp: 'instance.log' } },
+    { config: { simOp: LEGACY_OPS[29] } },
     async (req) => {
       const { instanceId } = req.params;
       if (badSegment(instanceId)) return failure(CODE.input, MSG.input);

@@ -12,6 +12,7 @@ import { freshInstanceId, optionalCorrelationId, recordMachine } from './simulat
 import { type MachineAttrs, PHYSICAL, ZERO_MACHINE, machineOf } from './simulator-model.ts';
 import { renderInstance } from './simulator-render.ts';
 import { InstanceBody, SPEC_KEYS, typeOf } from './simulator-specs.ts';
+import { LEGACY_OPS, REGISTER_ITEM_OP } from './simulator-ops.ts';
 
 const RegisterItem = z.object({
   PublicIp: z.string().regex(IPV4),
@@ -46,7 +47,7 @@ export function registerPhydevRoutes(app: FastifyInstance, ctx: LegacyContext): 
   const { engine } = ctx;
 
   // A35: no identity in the body, so each upload records a new machine of no template.
-  app.put('/v1/instance/phydev', { config: { simOp: 'instance.upload' } }, async (req) => {
+  app.put('/v1/instance/phydev', { config: { simOp: LEGACY_OPS[30] } }, async (req) => {
     const body = decode(InstanceBody, req.body, SPEC_KEYS);
     if (!body || body.DataDiskNum < 0 || body.DataDiskNum > 4) return failure(CODE.input, MSG.input);
     const backend = ctx.settings.backends[body.Provider];
@@ -79,7 +80,7 @@ export function registerPhydevRoutes(app: FastifyInstance, ctx: LegacyContext): 
     return ok(renderInstance(ctx, inst));
   });
 
-  app.post('/v1/instance/phydev', { config: { simOp: 'instance.register' } }, async (req) => {
+  app.post('/v1/instance/phydev', { config: { simOp: LEGACY_OPS[31] } }, async (req) => {
     const cid = correlationIdOf(req);
     if (!cid.ok) return cid.envelope;
     const body = decode(RegisterBody, req.body, REGISTER_KEYS);
@@ -93,7 +94,7 @@ export function registerPhydevRoutes(app: FastifyInstance, ctx: LegacyContext): 
         errors.push(`Instance: ${item.PublicIp} is already in DB`);
         continue;
       }
-      const fault = engine.faults.check('instance.register.item', item.PublicIp);
+      const fault = engine.faults.check(REGISTER_ITEM_OP, item.PublicIp);
       if (fault) {
         errors.push(fault.message ?? `Instance: ${item.PublicIp} could not be registered`);
         continue;
@@ -122,7 +123,7 @@ export function registerPhydevRoutes(app: FastifyInstance, ctx: LegacyContext): 
     return ok({ success, failed: errors.length, errors });
   });
 
-  app.post('/v1/instance/openstack', { config: { simOp: 'instance.openstack' } }, async (req) => {
+  app.post('/v1/instance/openstack', { config: { simOp: LEGACY_OPS[32] } }, async (req) => {
     const body = decode(OpenstackBody, req.body, { OpIP: null, OpPort: null, OpUserName: null, OpPassword: null });
     if (!body) return failure(CODE.input, MSG.input);
     ctx.state.openstack = body;

@@ -23,6 +23,7 @@ import { freshInstanceId } from './simulator-machines.ts';
 import { type TemplateRecord, liveTemplates, putTemplate, templateOf } from './simulator-model.ts';
 import { renderTemplate } from './simulator-render.ts';
 import { SPEC_KEYS, TemplateBody, newMachine, place, typeOf } from './simulator-specs.ts';
+import { LEGACY_OPS } from './simulator-ops.ts';
 
 type ClusterParams = { clusterId: string };
 type ExpandParams = ClusterParams & { number: string };
@@ -33,11 +34,11 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: LegacyContext)
   const { engine } = ctx;
 
   // A9: an empty list is `[]`; soft-deleted templates are not listed.
-  app.get('/v1/cluster', { config: { simOp: 'cluster.list' } }, async () =>
+  app.get('/v1/cluster', { config: { simOp: LEGACY_OPS[1] } }, async () =>
     ok(liveTemplates(engine).map((t) => renderTemplate(ctx, t))),
   );
 
-  app.get<{ Params: ClusterParams }>('/v1/cluster/:clusterId', { config: { simOp: 'cluster.get' } }, async (req) => {
+  app.get<{ Params: ClusterParams }>('/v1/cluster/:clusterId', { config: { simOp: LEGACY_OPS[2] } }, async (req) => {
     // A10: the table's 12966 is read as the example's 12996.
     const id = atoi(req.params.clusterId);
     if (id === undefined) return failure(CODE.input, MSG.input);
@@ -46,7 +47,7 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: LegacyContext)
     return ok(renderTemplate(ctx, t));
   });
 
-  app.post('/v1/cluster', { config: { simOp: 'cluster.create' } }, async (req) => {
+  app.post('/v1/cluster', { config: { simOp: LEGACY_OPS[3] } }, async (req) => {
     const body = decode(TemplateBody, req.body, SPEC_KEYS);
     if (!body) return failure(CODE.input, MSG.input);
     if (body.DataDiskNum <= 0 || body.DataDiskNum > MAX_DATA_DISKS)
@@ -83,24 +84,20 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: LegacyContext)
     return ok(t.Id);
   });
 
-  app.delete<{ Params: ClusterParams }>(
-    '/v1/cluster/:clusterId',
-    { config: { simOp: 'cluster.delete' } },
-    async (req) => {
-      const id = atoi(req.params.clusterId);
-      if (id === undefined) return failure(CODE.input, MSG.input);
-      const t = templateOf(engine, id);
-      // A13: soft delete; the broker keeps the template its registered machines hang on.
-      if (!t || t.deletedAt !== null || id === ctx.physicalTemplateId)
-        return failure(CODE.serviceError, MSG.deleteCluster);
-      putTemplate(engine, { ...t, deletedAt: engine.clock.now() });
-      return ok(true);
-    },
-  );
+  app.delete<{ Params: ClusterParams }>('/v1/cluster/:clusterId', { config: { simOp: LEGACY_OPS[4] } }, async (req) => {
+    const id = atoi(req.params.clusterId);
+    if (id === undefined) return failure(CODE.input, MSG.input);
+    const t = templateOf(engine, id);
+    // A13: soft delete; the broker keeps the template its registered machines hang on.
+    if (!t || t.deletedAt !== null || id === ctx.physicalTemplateId)
+      return failure(CODE.serviceError, MSG.deleteCluster);
+    putTemplate(engine, { ...t, deletedAt: engine.clock.now() });
+    return ok(true);
+  });
 
   app.post<{ Params: ExpandParams }>(
     '/v1/cluster/:clusterId/expand/:number',
-    { config: { simOp: 'cluster.expand' } },
+    { config: { simOp: LEGACY_OPS[5] } },
     async (req) => {
       const cid = correlationIdOf(req);
       if (!cid.ok) return cid.envelope;

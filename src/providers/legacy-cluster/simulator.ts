@@ -155,6 +155,7 @@ export {
   DEMO_STATUS_MAP,
 } from './simulator-demo.ts';
 export { DEFAULT_BACKENDS, type BackendSeed } from './simulator-seed.ts';
+export { LEGACY_OPS, REGISTER_ITEM_OP, type LegacyOp } from './simulator-ops.ts';
 export { LEGACY_STATUS_MEANING } from './simulator-status.ts';
 
 export interface LegacyClusterSimulatorOptions {

@@ -123,6 +123,22 @@ describe('control API', () => {
     for (const s of seen) expect(DEMO_STATUS_MAP[s], `status ${s}`).toBeDefined();
   });
 
+  it('takes delays from the config, so a boot can be instant', async () => {
+    await h.control('PATCH', '/config', { delays: { bootMs: 0 } });
+    const [id] = await expand();
+    expect((await h.call('GET', `/v1/status/${id}`)).json.content[0].status).toBe(7);
+  });
+
+  it('mounts the control API under another prefix when told to', async () => {
+    const other = await startLegacy({ controlPrefix: '/_ctl' });
+    try {
+      expect((await other.call('GET', '/_ctl/config', { contentType: null })).json.delays.bootMs).toBe(3000);
+      expect((await other.call('GET', '/_sim/config', { contentType: null })).status).toBe(404);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('replays the same ids for the same seed, and reseeds on reset', async () => {
     const first = await expand(2);
     await h.reset();

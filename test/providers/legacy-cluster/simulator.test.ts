@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  LEGACY_OPS,
   DEMO_ALIYUN_TEMPLATE_ID,
   DEMO_AWS_TEMPLATE_ID,
   DEMO_PHYSICAL_TEMPLATE_ID,
@@ -71,6 +72,59 @@ describe('transport and envelope', () => {
     } finally {
       await gated.close();
     }
+  });
+});
+
+describe('the 32 documented operations', () => {
+  it('serves each one at its documented method and path under its operation name', async () => {
+    const id = (await expand(3, 1)).json.content[0]; // op 5
+    await h.advance(3000);
+    const cid = { correlationId: '1-1' };
+    const phydev = { instancelist: [{ PublicIp: '101.1.2.146', PrivateIp: '1.11.1.123', Password: 'p' }] };
+    const openstack = { OpIP: '127.0.0.1', OpPort: '26018', OpUserName: 'root', OpPassword: 'p' };
+    const { Name: _n, Id: _i, Cpu: _c, Ram: _r, Replication: _rep, FlavorId: _f, ...machine } = templateBody();
+    const calls: Array<[number, 'GET' | 'POST' | 'PUT' | 'DELETE', string, Record<string, unknown>?]> = [
+      [1, 'GET', '/v1/cluster'],
+      [2, 'GET', '/v1/cluster/3'],
+      [3, 'POST', '/v1/cluster', { body: templateBody() }],
+      [4, 'DELETE', '/v1/cluster/6'],
+      [6, 'GET', '/v1/cluster/number/3'],
+      [7, 'GET', '/v1/cluster/oldnumber/2017-08-02%2017:52:29'],
+      [8, 'POST', '/v1/instance', { body: machine }],
+      [9, 'GET', `/v1/instance/${id}`],
+      [10, 'GET', `/v1/start/${id}`],
+      [11, 'GET', `/v1/status/${id}`],
+      [12, 'POST', '/v1/status', { body: { InstanceId: id, Status: 7 } }],
+      [14, 'GET', '/v1/instance/sshkey/1.2.3.4'],
+      [15, 'PUT', `/v1/instance/sshkey/${id}`],
+      [16, 'GET', '/v1/instance/provider'],
+      [17, 'GET', '/v1/instance/regions/aliyun'],
+      [18, 'GET', '/v1/instance/zones/aliyun/cn-beijing'],
+      [19, 'GET', '/v1/instance/vpc/aliyun/cn-beijing'],
+      [20, 'GET', '/v1/instance/subnet/aliyun/cn-beijing-a/vpc-2ze0sufdt8yiguyg8u2lp'],
+      [21, 'GET', '/v1/instance/type/aliyun'],
+      [22, 'GET', '/v1/instance/charge/aliyun'],
+      [23, 'GET', '/v1/instance/disk_category/aliyun'],
+      [24, 'GET', '/v1/instance/image/aliyun/cn-beijing'],
+      [25, 'GET', '/v1/instance/security_group/aliyun/cn-beijing'],
+      [26, 'GET', '/v1/instance/list'],
+      [27, 'GET', '/v1/instance/cluster/3'],
+      [28, 'GET', `/v1/instance/log/1-1/${id}`],
+      [29, 'GET', `/v1/instance/log/${id}`],
+      [30, 'PUT', '/v1/instance/phydev', { body: machine }],
+      [31, 'POST', '/v1/instance/phydev', { body: phydev, ...cid }],
+      [32, 'POST', '/v1/instance/openstack', { body: openstack }],
+      [13, 'DELETE', `/v1/instance/${id}`, cid],
+    ];
+    for (const [n, method, path, opts] of calls) {
+      const r = await h.call(method, path, opts);
+      expect([n, r.status], `op ${n}`).toEqual([n, 200]);
+      const last = (await h.control('GET', '/calls?limit=1')).json.recent[0];
+      expect(last.op, `op ${n}`).toBe(LEGACY_OPS[n as keyof typeof LEGACY_OPS]);
+      if (n !== 14) expect(r.json, `op ${n}`).toMatchObject({ code: 0 });
+    }
+    const counts = (await h.control('GET', '/calls')).json.counts;
+    expect(Object.values(LEGACY_OPS).filter((op) => !counts[op])).toEqual([]);
   });
 });
 
@@ -245,6 +299,7 @@ describe('expand (op 5)', () => {
       envelope(12997, 'Missing requisite parameter(X-CORRELATION-ID)!'),
     );
     expect((await expand(3, 1, templateBody(), '   ')).json.code).toBe(12997);
+    expect((await expand(3, 1, templateBody(), 'c'.repeat(256))).json).toEqual(envelope(12996, 'Input error!'));
     await expand(3, 1, templateBody(), '20-20');
     const calls = (await h.control('GET', '/calls')).json.recent.filter(
       (c: { op: string }) => c.op === 'cluster.expand',
