@@ -108,11 +108,12 @@
  *     a known machine without lines is `[]`; a segment empty or over 255 chars → 12996.
  * A35 Op 30 decodes like op 8 (12996 `Input error!`), calls no driver and records a new running
  *     machine of no template (no identity in the body to update); content is that machine.
- * A36 Op 31 needs a non-empty `instancelist` of {PublicIp, PrivateIp (IPv4), Password, Port?}
- *     (`PublicIP` spellings fold), else 12996. A public IP already on the books (or twice in
- *     the batch) fails that item `Instance: <ip> is already in DB`; a fault rule on
- *     `instance.register.item` (key = the IP) fails one. Others become running physical
- *     machines (status 3, Cpu 1, Ram 1) of the Physical device template; no key until uploaded.
+ * A36 Op 31 needs a non-empty `instancelist` of {PublicIp, PrivateIp, Password, Port?} with
+ *     both addresses IPv4 (`PublicIP` spellings fold), else 12996; the password is not kept.
+ *     A public IP already on the books (or twice in the batch) fails that item `Instance: <ip>
+ *     is already in DB`; a fault rule on `instance.register.item` (key = the IP) fails one.
+ *     Others become running physical machines (status 3, Cpu 1, Ram 1) of the Physical device
+ *     template, with no key until one is uploaded.
  * A37 Op 32 needs four non-empty strings (OpPort a numeric string 1..65535; a JSON number →
  *     12996); content echoes the settings with OpPassword `******`.
  * A38 Counts count a machine from its create call until its delete completes. Op 6 `:hour`
