@@ -10,7 +10,9 @@
  *
  * A crash between a create and the flush of its id loses nothing: the item
  * is `submitted` without an id and reconciliation finds the machine by its
- * marker. The cost is only that those items wait out the list lag.
+ * marker. The cost is only that those items wait out the list lag. A
+ * database that fails mid-round is the same case: the round ends with the
+ * first error once every lane and flush has settled.
  */
 import { Prisma } from '../generated/prisma/client.ts';
 import type { ProviderInstance } from '../domain/instance.ts';
@@ -72,11 +74,13 @@ export async function sendCreates(
   let cursor = 0;
   let created: Created[] = [];
   const flushes: Promise<void>[] = [];
+  const errors: unknown[] = [];
 
   function flush() {
     const batch = created;
     created = [];
-    if (batch.length) flushes.push(record(deps, ctx, batch, tags));
+    // Observed at once, so a failing flush is never an unhandled rejection while lanes still run.
+    if (batch.length) flushes.push(record(deps, ctx, batch, tags).catch((err: unknown) => void errors.push(err)));
   }
 
   const lane = () =>
@@ -97,9 +101,14 @@ export async function sendCreates(
         }
       }
     });
-  await Promise.all(Array.from({ length: lanes }, lane));
+  // Every lane and every flush is awaited to its end before the round reports a failure: a store
+  // going away mid-round must fail the round cleanly (the job retries it from the item rows), never
+  // leave a rejected flush unobserved or lanes running behind a round that already gave up.
+  const settled = await Promise.allSettled(Array.from({ length: lanes }, lane));
   flush();
   await Promise.all(flushes);
+  for (const r of settled) if (r.status === 'rejected') errors.unshift(r.reason);
+  if (errors.length) throw errors[0];
 }
 
 /** Records a chunk of accepted creates: item ids in one UPDATE, machines in one upsert. */
