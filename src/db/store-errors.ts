@@ -22,6 +22,13 @@ const ADAPTER_OUTAGE_KINDS = new Set([
  * down, crashed or starting), 53300 (too many connections).
  */
 const PG_OUTAGE = /^(08...|57P0[123]|53300)$/;
+/** pg-pool and pg say these when a pooled connection dies under a query (Prisma passes them on as they are). */
+const PG_MESSAGES = [
+  /Connection terminated/,
+  /Client has encountered a connection error/,
+  /timeout exceeded when trying to connect/,
+  /Can't reach database server/,
+];
 /** ioredis says these when a command cannot be sent or its connection went away. */
 const REDIS_MESSAGES = [/Stream isn't writeable/, /Connection is closed/, /Reached the max retries per request/];
 
@@ -59,6 +66,7 @@ function classify(e: Inspectable): Store | null {
     return null;
   }
   if (name === 'MaxRetriesPerRequestError' || REDIS_MESSAGES.some((m) => m.test(message))) return 'redis';
+  if (PG_MESSAGES.some((m) => m.test(message))) return 'postgres';
   if (PG_OUTAGE.test(code) && 'severity' in e) return 'postgres';
   return null;
 }

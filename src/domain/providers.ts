@@ -38,6 +38,8 @@ export const Capability = z.enum([
   'instances.tags',
   'instances.console',
   'jobs.get',
+  'networks.sync',
+  'usage.get',
   'groups.create',
   'groups.update',
   'groups.delete',

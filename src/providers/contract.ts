@@ -188,6 +188,18 @@ export interface GroupExpandAccepted {
   jobId: string | null;
 }
 
+/**
+ * One machine's running time on one day, as the platform's cost API reports it. `day` is a
+ * calendar date (YYYY-MM-DD) in the platform's own time zone, which the adapter states.
+ */
+export interface UsageRecord {
+  instanceId: string;
+  day: string;
+  seconds: number;
+  /** The platform group (cluster) the machine belongs to, when the platform says. */
+  groupId?: string;
+}
+
 /** What a platform said of one machine of a batch action. */
 export interface BatchOutcome {
   instanceId: string;
@@ -251,6 +263,14 @@ export interface ProviderAdapter {
   /** Replaces the machine's tags. */
   setTags?(id: string, tags: Tags): Promise<void>;
   getConsole?(id: string): Promise<Console>;
+
+  /**
+   * Asks the platform to re-read the account's networks from the cloud behind it (a platform that
+   * keeps its own copy of them); answers a job to follow with `getJob`.
+   */
+  syncNetworks?(request: { region?: string }): Promise<{ jobId: string }>;
+  /** Machine running time per machine and day, from the platform's own cost or usage API. */
+  getUsage?(range: { from: string; to: string }): Promise<UsageRecord[]>;
 
   /** Follows a platform job id returned by a create or a group operation. */
   getJob?(jobId: string): Promise<JobState>;
@@ -321,6 +341,8 @@ export const METHOD_OF = {
   'instances.batch_action': 'batchAction',
   'instances.tags': 'setTags',
   'instances.console': 'getConsole',
+  'networks.sync': 'syncNetworks',
+  'usage.get': 'getUsage',
   'jobs.get': 'getJob',
   'groups.create': 'createGroup',
   'groups.update': 'updateGroup',

@@ -116,19 +116,26 @@ async function record(deps: EngineDeps, ctx: StepContext, batch: Created[], tags
   const withId = batch.filter((c) => c.instanceId);
   const withJob = batch.filter((c) => !c.instanceId && c.jobId);
   if (withId.length) {
-    const rows = Prisma.join(withId.map((c) => Prisma.sql`(${c.item.id}::uuid, ${c.instanceId})`));
+    // A platform may answer both the machine's id and a job to follow (StarVCenter): keep both.
+    const rows = Prisma.join(withId.map((c) => Prisma.sql`(${c.item.id}::uuid, ${c.instanceId}, ${c.jobId}::text)`));
     await deps.prisma.$executeRaw`
-      UPDATE "TaskItem" AS t SET "state" = 'waiting', "instanceId" = v.instance_id, "submittedAt" = ${new Date()}, "updatedAt" = now()
-      FROM (VALUES ${rows}) AS v(id, instance_id)
+      UPDATE "TaskItem" AS t SET "state" = 'waiting', "instanceId" = v.instance_id, "jobId" = v.job_id,
+        "submittedAt" = ${new Date()}, "updatedAt" = now()
+      FROM (VALUES ${rows}) AS v(id, instance_id, job_id)
       WHERE t."id" = v.id AND t."state" = 'submitted'`;
     const machines: ProviderInstance[] = withId.map((c) =>
       placeholderInstance(c.instanceId!, c.item.marker, ctx.spec, tags),
     );
     await deps.records.upsert(ctx.accountId, machines, { templateId: ctx.templateId, taskId: ctx.taskId });
   }
-  await Promise.all(
-    withJob.map((c) => deps.prisma.taskItem.update({ where: { id: c.item.id }, data: { jobId: c.jobId } })),
-  );
+  // The job id is the item's witness of its create: recorded (with the time of the answer) in one statement.
+  if (withJob.length) {
+    const rows = Prisma.join(withJob.map((c) => Prisma.sql`(${c.item.id}::uuid, ${c.jobId})`));
+    await deps.prisma.$executeRaw`
+      UPDATE "TaskItem" AS t SET "jobId" = v.job_id, "submittedAt" = ${new Date()}, "updatedAt" = now()
+      FROM (VALUES ${rows}) AS v(id, job_id)
+      WHERE t."id" = v.id AND t."state" = 'submitted'`;
+  }
   for (const c of batch) {
     ctx.events.push(
       c.instanceId

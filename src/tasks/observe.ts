@@ -90,11 +90,28 @@ export async function observe(deps: EngineDeps, ctx: RoundContext, items: ItemRo
     await deps.records.upsert(ctx.accountId, members, { templateId: ctx.templateId, taskId: ctx.taskId }, false);
     await deps.records.upsert(ctx.accountId, extras, {}, false);
 
-    const pendingJobs = [...new Set(creates.filter((i) => i.jobId && !byItem.get(i.id)).map((i) => i.jobId!))];
+    // Not listed (yet): a create answered by a job is followed through the job, which may name the
+    // machine; a machine whose id is known is read by id, since lists may lag behind a create.
+    const unseen = creates.filter((i) => !byItem.get(i.id) && i.state !== 'planned');
+    const pendingJobs = [...new Set(unseen.filter((i) => i.jobId).map((i) => i.jobId!))];
     if (pendingJobs.length > 0 && ctx.provider.supports('jobs.get')) {
       await forEachLimited(pendingJobs, ctx.limit.concurrency, async (jobId) => {
         jobs.set(jobId, await deps.limits.run(ctx.accountId, ctx.limit, () => ctx.provider.getJob(jobId)));
       });
+    }
+    const knownIds = new Map<string, ItemRow>();
+    for (const i of unseen) {
+      const id = i.instanceId ?? (i.jobId ? jobs.get(i.jobId)?.instanceIds[0] : undefined);
+      if (id) knownIds.set(id, i);
+    }
+    if (knownIds.size > 0 && ctx.provider.supports('instances.get')) {
+      const got: ProviderInstance[] = [];
+      await forEachLimited([...knownIds.keys()], ctx.limit.concurrency, async (id) => {
+        const m = await deps.limits.run(ctx.accountId, ctx.limit, () => ctx.provider.getInstance(id));
+        if (m) got.push(m);
+      });
+      for (const m of got) byItem.set(knownIds.get(m.providerId)!.id, m);
+      await deps.records.upsert(ctx.accountId, got, { templateId: ctx.templateId, taskId: ctx.taskId }, false);
     }
   }
 

@@ -258,19 +258,15 @@ export async function runTask(deps: EngineDeps, taskId: string, stopping: AbortS
     for (const item of items) {
       const machine = seen.byItem.get(item.id);
       const job = item.jobId ? seen.jobs.get(item.jobId) : undefined;
-      const observed = { machine, now, listLagMs: ctx.listLagMs, maxAttempts: settings.maxAttempts, cancelling };
-      let step: Step;
-      if (job?.state === 'failed' && !machine) {
-        step = {
-          do: 'fail',
-          code: job.providerCode ?? 'job_failed',
-          message: job.providerMessage ?? 'the platform job failed',
-        };
-      } else if (job?.state === 'running' && !machine) {
-        step = { do: 'wait' };
-      } else {
-        step = item.action === 'create' ? decideCreate(item, observed) : decideDelete(item, observed);
-      }
+      const observed = {
+        machine,
+        ...(job ? { job } : {}),
+        now,
+        listLagMs: ctx.listLagMs,
+        maxAttempts: settings.maxAttempts,
+        cancelling,
+      };
+      const step: Step = item.action === 'create' ? decideCreate(item, observed) : decideDelete(item, observed);
       if (step.do === 'create' || step.do === 'delete') {
         if (item.nextAttemptAt && item.nextAttemptAt.getTime() > now) continue;
         calls.push({ item, step });
