@@ -19,13 +19,14 @@ import {
 } from './contract.ts';
 import { createHttpClient } from './http.ts';
 import { h3cCloudos } from './h3c-cloudos/index.ts';
+import { legacyCluster } from './legacy-cluster/index.ts';
 
 /**
  * Every registered platform. A definition is typed by its own credentials and
  * options; the registry sees them as the zod schemas that parse unknown input
  * into them, which is all it needs (the factory only ever gets parsed values).
  */
-const DEFINITIONS = [h3cCloudos].map(erase);
+const DEFINITIONS = [erase(h3cCloudos), erase(legacyCluster)];
 
 function erase<C, O extends BaseAccountOptions>(d: ProviderDefinition<C, O>): ProviderDefinition<unknown> {
   return d as unknown as ProviderDefinition<unknown>;

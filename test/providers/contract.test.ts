@@ -75,11 +75,37 @@ interface Ctx {
   images?: Image[];
   instanceId?: string;
   jobId?: string;
+  groupId?: string;
+  groupMembers?: string[];
 }
 
 const CreateAccepted = z.object({ instanceId: z.string().min(1).nullable(), jobId: z.string().min(1).nullable() });
 const Page = z.object({ items: z.array(ProviderInstance), nextPageToken: z.string().nullable() });
 const JobState = z.object({ state: z.enum(['running', 'succeeded', 'failed']), instanceIds: z.array(z.string()) });
+const GroupExpandAccepted = z.object({ instanceIds: z.array(z.string().min(1)), jobId: z.string().min(1).nullable() });
+const ShrinkAccepted = z.object({ jobId: z.string().min(1).nullable() });
+
+/** A group made from the catalog's first zone, instance type and image, as a template would make it. */
+function groupInput(c: Ctx) {
+  const spec = MachineSpec.parse({
+    zone: c.zones?.[0]?.id,
+    instanceType: c.types?.[0]?.id,
+    image: c.images?.[0]?.id,
+    ...c.kind.specExtras,
+  });
+  return {
+    name: `cp-contract-group-${Date.now() % 100000}`,
+    namePrefix: 'cp-contract-g',
+    spec,
+    tags: { 'cp-test': '1' },
+  };
+}
+const groupOf = (c: Ctx) => {
+  if (!c.groupId) throw new Error('groups.create must be declared for the other group capabilities');
+  return c.groupId;
+};
+const members = async (c: Ctx) => z.array(ProviderInstance).parse(await c.provider.listGroupMembers(groupOf(c)));
+
 const id = (c: Ctx) => {
   if (!c.instanceId) throw new Error('instances.create must be declared for the instance capabilities');
   return c.instanceId;
@@ -155,6 +181,60 @@ const EXERCISE: Array<[Capability, (c: Ctx) => Promise<void>]> = [
       op.output.parse(await c.provider.runOperation(op.name, {}));
     },
   ],
+  [
+    'groups.create',
+    async (c) => {
+      const made = z.object({ groupId: z.string().min(1) }).parse(await c.provider.createGroup(groupInput(c)));
+      c.groupId = made.groupId;
+    },
+  ],
+  ['groups.update', async (c) => c.provider.updateGroup(groupOf(c), groupInput(c))],
+  ['groups.members', async (c) => void (await members(c))],
+  [
+    'groups.expand',
+    async (c) => {
+      const before = new Set((await members(c)).map((m) => m.providerId));
+      const accepted = GroupExpandAccepted.parse(
+        await c.provider.expandGroup({ groupId: groupOf(c), count: 1, requestId: `cp-contract-${randomUUID()}` }),
+      );
+      // The new member: named by the answer, or found in the membership (a job-only answer).
+      await vi.waitFor(
+        async () => {
+          const now = await members(c);
+          const added = now.filter((m) => !before.has(m.providerId));
+          const mine = accepted.instanceIds.length
+            ? added.filter((m) => accepted.instanceIds.includes(m.providerId))
+            : added;
+          if (mine.length !== 1) throw new Error(`the expanded machine is not a member yet (${mine.length})`);
+          if (mine[0]!.status !== 'running') throw new Error(`member still ${mine[0]!.status}`);
+          c.groupMembers = [mine[0]!.providerId];
+        },
+        { timeout: 15_000, interval: 50 },
+      );
+    },
+  ],
+  [
+    'groups.shrink',
+    async (c) => {
+      if (!c.groupMembers?.length) throw new Error('groups.expand must be declared for groups.shrink');
+      const victims = c.groupMembers;
+      ShrinkAccepted.parse(
+        await c.provider.shrinkGroup({
+          groupId: groupOf(c),
+          instanceIds: victims,
+          requestId: `cp-contract-${randomUUID()}`,
+        }),
+      );
+      await vi.waitFor(
+        async () => {
+          const left = (await members(c)).filter((m) => victims.includes(m.providerId));
+          if (left.length > 0) throw new Error(`still a member: ${left.map((m) => m.status).join(', ')}`);
+        },
+        { timeout: 15_000, interval: 50 },
+      );
+    },
+  ],
+  ['groups.delete', async (c) => c.provider.deleteGroup(groupOf(c))],
   [
     'instances.delete',
     async (c) => {
