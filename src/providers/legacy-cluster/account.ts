@@ -2,7 +2,7 @@
  * What a legacy-cluster account holds. The broker documents no authentication (catalog §2.2),
  * so the credentials are only the headers a gateway in front of it may demand (A41); the
  * options name the backend cloud and region the account works in (A42) and the wire values a
- * unified machine spec has no field for (A50–A53).
+ * unified machine spec has no field for (A51–A53).
  */
 import { z } from 'zod';
 import { BaseAccountOptions, type AccountProblem } from '../contract.ts';

@@ -140,13 +140,7 @@ export function groupsPart(ctx: LegacyContext): Partial<ProviderAdapter> {
       const others = instanceIds.length - victims.length;
       if (others > 0)
         logger.info({ operation, groupId, others }, 'machines no longer in the template were not sent to delete');
-      if (victims.length > 0) {
-        try {
-          await deleteBatch(ctx, victims, requestId, operation);
-        } catch (err) {
-          if (!isNotFound(err)) throw err;
-        }
-      }
+      if (victims.length > 0) await deleteBatch(ctx, victims, requestId, operation);
       return { jobId: null };
     },
   };

@@ -18,18 +18,33 @@ export const DELETE_BATCH = 50;
 const IP_JOB = 'ip:';
 const WireIp = z.string().regex(/^[0-9a-fA-F:.]{2,45}$/, 'an IP address');
 
-/** Deletes machines through op 13, one call per batch, all under one correlation id (A46, A49). */
+/**
+ * Deletes machines through op 13, one call per batch, all under one correlation id (A46, A49).
+ * A machine already gone resolves. The broker may refuse a whole batch as "no row found" for
+ * one missing id and delete none of the others, so such a batch is sent again one id at a time.
+ */
 export async function deleteBatch(ctx: LegacyContext, ids: string[], correlationId: string, operation: string) {
   for (const id of ids) routableInstanceId(operation, id);
-  for (let i = 0; i < ids.length; i += DELETE_BATCH) {
-    await ctx.client.envelope({
+  const send = (batch: string[]) =>
+    ctx.client.envelope({
       method: 'DELETE',
-      path: PATHS.instanceBatch(ids.slice(i, i + DELETE_BATCH)),
+      path: PATHS.instanceBatch(batch),
       operation,
       // Deleting what is already being deleted changes nothing; a repeat after a lost answer is safe.
       idempotent: true,
       correlationId,
     });
+  const goneIsDone = (err: unknown) => {
+    if (!isNotFound(err)) throw err;
+  };
+  for (let i = 0; i < ids.length; i += DELETE_BATCH) {
+    const batch = ids.slice(i, i + DELETE_BATCH);
+    try {
+      await send(batch);
+    } catch (err) {
+      goneIsDone(err);
+      if (batch.length > 1) for (const id of batch) await send([id]).catch(goneIsDone);
+    }
   }
 }
 
@@ -110,13 +125,9 @@ export function instancesPart(ctx: LegacyContext): Partial<ProviderAdapter> {
         );
     },
 
+    // Already gone resolves (A61).
     async deleteInstance(id) {
-      try {
-        await deleteBatch(ctx, [id], newCorrelationId(), 'instances.delete');
-      } catch (err) {
-        // Already gone (A61).
-        if (!isNotFound(err)) throw err;
-      }
+      await deleteBatch(ctx, [id], newCorrelationId(), 'instances.delete');
     },
   };
 }

@@ -34,7 +34,8 @@
  *     first (`list`, `provider`, … §3): an id equal to one, or holding a comma or a space, is
  *     refused before any call (getInstance answers null). Template ids are decimal integers.
  * A49 Op 13's ids are joined by commas in one segment (the document shows one id), at most 50
- *     per call; several calls of one shrink share its correlation id.
+ *     per call; several calls of one shrink share its correlation id. A batch refused as "no
+ *     row found" may have deleted nothing else, so it is sent again one id at a time.
  * A50 Op 8 answers an IP, not an id: createInstance returns job `ip:<address>`, and getJob finds
  *     the machine in op 26 by private or public address on the account's backend (the highest
  *     row Id if several): `succeeded` with its id, else `running`. Hence `jobs.get`.
@@ -92,6 +93,9 @@
  *     travels as a string; op 15 is sent without a body, as its example.
  * A71 Op 30 is sent as documented (it names no machine); its answer is returned as a machine
  *     when it reads as one.
+ * A72 Op 9 wraps its failed lookup as 10999 "get one instance err" (its only documented failure
+ *     for a named id): on op 9 that message is not_found, so getInstance answers null. Anywhere
+ *     else 10999 stays a broker failure.
  */
 import type { Capability } from '../../domain/providers.ts';
 import type { AccountContext, AdapterDeps, ProviderAdapter } from '../contract.ts';

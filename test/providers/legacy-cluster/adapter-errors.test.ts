@@ -111,13 +111,21 @@ describe('return codes', () => {
     // 12996 "Input error!": a template id that is not an int.
     const notInt = raw.envelope({ method: 'GET', path: '/v1/cluster/abc', operation: 'raw', idempotent: true });
     expect(seen(await rejection(notInt))).toMatchObject({ kind: 'invalid', code: '12996' });
-    // 12997 without the correlation id the document requires (op 13).
-    const noId = raw.envelope({ method: 'DELETE', path: '/v1/instance/i-x', operation: 'raw', idempotent: true });
-    expect(seen(await rejection(noId))).toEqual({
-      kind: 'invalid',
-      code: '12997',
-      message: 'Missing requisite parameter(X-CORRELATION-ID)!',
-    });
+    // 12997 without the correlation id the document requires (ops 5, 13, 31).
+    const template = await raw.envelope({ method: 'GET', path: '/v1/cluster/3', operation: 'raw', idempotent: true });
+    const phydev = { instancelist: [{ PublicIp: '101.1.2.190', PrivateIp: '1.11.1.190', Password: 'pw', Port: 0 }] };
+    for (const [method, path, json] of [
+      ['POST', '/v1/cluster/3/expand/1', template.content],
+      ['DELETE', '/v1/instance/i-x', undefined],
+      ['POST', '/v1/instance/phydev', phydev],
+    ] as const) {
+      const noId = raw.envelope({ method, path, operation: 'raw', idempotent: false, json });
+      expect(seen(await rejection(noId))).toEqual({
+        kind: 'invalid',
+        code: '12997',
+        message: 'Missing requisite parameter(X-CORRELATION-ID)!',
+      });
+    }
   });
 
   it('reads code 0 with a message as a failure, retried like a 5xx for a read', async () => {

@@ -196,6 +196,28 @@ describe('shrink', () => {
     expect(await p.listGroupMembers(groupId)).toEqual([]);
   });
 
+  it('sends a batch again one machine at a time when the broker refuses it for one machine gone meanwhile', async () => {
+    const { groupId } = await p.createGroup(input());
+    const { instanceIds } = await p.expandGroup({ groupId, count: 2, requestId: 'task-5:1' });
+    await h.clearCalls();
+    // A member deleted between the membership read and the batch: the broker refuses the whole batch.
+    await h.fault({
+      op: 'instance.delete',
+      kind: 'refuse',
+      code: '12997',
+      message: 'QuerySeter no row found',
+      times: 1,
+    });
+    await p.shrinkGroup({ groupId, instanceIds, requestId: 'task-5:2' });
+    const deletes = (await h.recent()).filter((x) => x.method === 'DELETE').map((x) => x.url);
+    expect(deletes).toEqual([
+      `/v1/instance/${instanceIds.join(',')}`,
+      ...instanceIds.map((id) => `/v1/instance/${id}`),
+    ]);
+    await h.advance(DELAYS.deleteMs);
+    expect(await p.listGroupMembers(groupId)).toEqual([]);
+  });
+
   it('sends nothing when no named machine is a member any more', async () => {
     const { groupId } = await p.createGroup(input());
     await h.clearCalls();

@@ -16,6 +16,7 @@ import {
   kindOfCode,
   kindOfHttpStatus,
 } from '../../../src/providers/legacy-cluster/client.ts';
+import { legacyCluster } from '../../../src/providers/legacy-cluster/index.ts';
 import { sizeOfLabel, stripSecrets, toInstance } from '../../../src/providers/legacy-cluster/mapping.ts';
 import { PATHS, RESERVED_SEGMENTS, isRoutableInstanceId } from '../../../src/providers/legacy-cluster/paths.ts';
 import { differingFields, templateBody } from '../../../src/providers/legacy-cluster/spec-body.ts';
@@ -288,6 +289,12 @@ describe('the account check', () => {
       '/options/internetChargeType',
       '/credentials/headers/X-Correlation-Id',
     ]);
+  });
+
+  it('passes its own demo account', () => {
+    const demo = legacyCluster.simulator.demoAccount('http://127.0.0.1:1');
+    const problems = checkLegacyAccount(LegacyCredentials.parse(demo.credentials), LegacyOptions.parse(demo.options));
+    expect(problems).toEqual([]);
   });
 
   it('requires the backend and region in the schema', () => {
