@@ -17,7 +17,7 @@ import {
   type LegacyClient,
 } from '../../../src/providers/legacy-cluster/index.ts';
 import type { Provider } from '../../../src/providers/registry.ts';
-import { ALIYUN, OPTIONS, startLegacy, type LegacyHarness } from './harness.ts';
+import { ALIYUN, OPTIONS, capturingLogger, startLegacy, type LegacyHarness } from './harness.ts';
 
 let h: LegacyHarness;
 let p: Provider;
@@ -200,5 +200,30 @@ describe('failures around the envelope', () => {
       raw.envelope({ method: 'GET', path: '/v1/nothing', operation: 'raw', idempotent: false }),
     );
     expect(err).toMatchObject({ kind: 'unavailable', httpStatus: 404, providerCode: '404' });
+  });
+});
+
+describe('a gateway in front of the broker', () => {
+  it('sends the credential headers on every call, and reads a refusal of them as auth', async () => {
+    const gated = await startLegacy({ gatewayHeaders: { 'x-api-key': 'gw-secret-1' } });
+    try {
+      const { logger, lines } = capturingLogger();
+      const ok = gated.provider(OPTIONS, { headers: { 'x-api-key': 'gw-secret-1' } }, logger).provider;
+      await ok.verifyCredentials();
+      await ok.listZones();
+      const bad = gated.provider(OPTIONS, { headers: { 'x-api-key': 'wrong' } }).provider;
+      const err = await rejection(bad.verifyCredentials());
+      expect(err).toMatchObject({
+        kind: 'auth',
+        httpStatus: 401,
+        providerCode: '401',
+        providerMessage: 'Unauthorized',
+      });
+      expect(JSON.stringify(err)).not.toContain('wrong');
+      expect(lines.length).toBeGreaterThan(0);
+      expect(JSON.stringify(lines)).not.toContain('gw-secret-1');
+    } finally {
+      await gated.close();
+    }
   });
 });

@@ -65,9 +65,16 @@ export interface LegacyHarness {
   close(): Promise<void>;
 }
 
-export async function startLegacy(opts: { config?: SimConfigPatch } = {}): Promise<LegacyHarness> {
+export async function startLegacy(
+  opts: { config?: SimConfigPatch; gatewayHeaders?: Record<string, string> } = {},
+): Promise<LegacyHarness> {
   const clock = createManualClock(Date.UTC(2017, 7, 2, 9, 52, 29));
-  const legacy = createLegacyClusterSimulator({ clock, seed: 11, config: { delays: DELAYS, ...opts.config } });
+  const legacy = createLegacyClusterSimulator({
+    clock,
+    seed: 11,
+    config: { delays: DELAYS, ...opts.config },
+    ...(opts.gatewayHeaders ? { gatewayHeaders: opts.gatewayHeaders } : {}),
+  });
   const sim = await startSimulator(legacy.app);
   const pools: Array<ReturnType<typeof createProviderPool>> = [];
   const logger = createLogger('silent');
