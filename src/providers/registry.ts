@@ -19,6 +19,7 @@ import {
 } from './contract.ts';
 import { createHttpClient } from './http.ts';
 import { h3cCloudos } from './h3c-cloudos/index.ts';
+import { legacyCluster } from './legacy-cluster/index.ts';
 import { inspurEcs } from './inspur-ecs/index.ts';
 import { starvcenter } from './starvcenter/index.ts';
 
@@ -27,7 +28,7 @@ import { starvcenter } from './starvcenter/index.ts';
  * options; the registry sees them as the zod schemas that parse unknown input
  * into them, which is all it needs (the factory only ever gets parsed values).
  */
-const DEFINITIONS = [erase(h3cCloudos), erase(starvcenter), erase(inspurEcs)];
+const DEFINITIONS = [erase(h3cCloudos), erase(starvcenter), erase(inspurEcs), erase(legacyCluster)];
 
 function erase<C, O extends BaseAccountOptions>(d: ProviderDefinition<C, O>): ProviderDefinition<unknown> {
   return d as unknown as ProviderDefinition<unknown>;

@@ -10,6 +10,8 @@ export interface CallRecord {
   url: string;
   /** Fault kind when one fired for this call. */
   fault: string | null;
+  /** Platform fields worth finding a call by (a correlation id the caller sent); never secrets. */
+  fields?: Record<string, string>;
 }
 
 export interface CallLog {

@@ -15,7 +15,12 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { simControlApi, type ControlApiOptions } from './control-api.ts';
 import type { SimEngine } from './engine.ts';
-import { installPlatformHooks, type PlatformErrorInput, type PlatformRenderers } from './platform-hooks.ts';
+import {
+  installPlatformHooks,
+  type PlatformErrorInput,
+  type PlatformHooksOptions,
+  type PlatformRenderers,
+} from './platform-hooks.ts';
 
 export interface PlatformAppOptions extends PlatformRenderers {
   engine: SimEngine;
@@ -27,6 +32,10 @@ export interface PlatformAppOptions extends PlatformRenderers {
    * reads as undefined (some platforms require the JSON content type on bodiless calls).
    */
   parsers?: Record<string, (body: string) => unknown>;
+  /** Longest path parameter the router accepts (Fastify's default 100 answers 414 beyond it). */
+  maxParamLength?: number;
+  /** Fields of each platform call kept in the call log (see PlatformHooksOptions.callFields). */
+  callFields?: PlatformHooksOptions['callFields'];
   logger?: boolean;
 }
 
@@ -64,7 +73,10 @@ export function createPlatformApp(opts: PlatformAppOptions): FastifyInstance {
     body: opts.renderError(error),
   });
 
-  const app = Fastify({ logger: opts.logger ?? false });
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    ...(opts.maxParamLength !== undefined ? { maxParamLength: opts.maxParamLength } : {}),
+  });
   const parsers = opts.parsers ?? { 'application/json': readJson };
   for (const [type, parse] of Object.entries(parsers)) {
     if (app.hasContentTypeParser(type)) app.removeContentTypeParser(type);
@@ -95,7 +107,11 @@ export function createPlatformApp(opts: PlatformAppOptions): FastifyInstance {
   });
 
   app.register(async (platform) => {
-    installPlatformHooks(platform, { engine, ...renderers });
+    installPlatformHooks(platform, {
+      engine,
+      ...renderers,
+      ...(opts.callFields ? { callFields: opts.callFields } : {}),
+    });
     opts.routes(platform);
   });
   const { prefix, ...control } = opts.control;

@@ -42,6 +42,8 @@ export interface PlatformRenderers {
 
 export interface PlatformHooksOptions extends PlatformRenderers {
   engine: SimEngine;
+  /** Fields of a call kept in the call log beside its operation (e.g. a correlation id header). */
+  callFields?(req: FastifyRequest): Record<string, string> | undefined;
 }
 
 export function opOf(req: FastifyRequest): string | undefined {
@@ -95,7 +97,15 @@ export function installPlatformHooks(app: FastifyInstance, opts: PlatformHooksOp
     const op = opOf(req);
     if (!op) return;
     const fault = engine.faults.check(op);
-    engine.calls.record({ op, at: engine.clock.now(), method: req.method, url: req.url, fault: fault?.kind ?? null });
+    const fields = opts.callFields?.(req);
+    engine.calls.record({
+      op,
+      at: engine.clock.now(),
+      method: req.method,
+      url: req.url,
+      fault: fault?.kind ?? null,
+      ...(fields ? { fields } : {}),
+    });
     if (fault?.kind === 'lost_answer') {
       // The platform acts later whether or not the caller still listens; only a closing server stops it.
       await new Promise<void>((resolve) => {

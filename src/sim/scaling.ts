@@ -17,6 +17,10 @@ export interface ExpandInput {
   /** Instance name for item n (0-based). */
   nameOf: (n: number) => string;
   attrs?: Record<string, unknown>;
+  /** Platform-style id of item n (default: a seeded UUID). */
+  idOf?: (n: number) => string;
+  /** Per-item attrs merged over `attrs` (addresses, row ids…). */
+  attrsOf?: (n: number) => Record<string, unknown>;
 }
 
 export interface ShrinkInput {
@@ -34,11 +38,13 @@ export function groupMembers(engine: SimEngine, tenant: string, group: string): 
 export function expandGroup(engine: SimEngine, input: ExpandInput): SimJob {
   const ids: string[] = [];
   for (let n = 0; n < input.count; n++) {
+    const attrs = input.attrsOf ? { ...input.attrs, ...input.attrsOf(n) } : input.attrs;
     const inst = engine.instances.create({
       tenant: input.tenant,
       name: input.nameOf(n),
       tags: { [GROUP_TAG]: input.group },
-      ...(input.attrs ? { attrs: input.attrs } : {}),
+      ...(input.idOf ? { id: input.idOf(n) } : {}),
+      ...(attrs ? { attrs } : {}),
     });
     ids.push(inst.id);
   }

@@ -263,6 +263,24 @@ const PLATFORM_GROUPS: Array<[Capability, (c: Ctx) => Promise<void>]> = [
     },
   ],
   [
+    'groups.update',
+    async (c) => {
+      // The same spec under a new name: a change every platform that keeps groups in step can make.
+      const spec = MachineSpec.parse({
+        zone: c.zones?.[0]?.id,
+        instanceType: c.types?.[0]?.id,
+        image: c.images?.[0]?.id,
+        ...c.kind.specExtras,
+      });
+      await c.provider.updateGroup(group(c), {
+        name: `cpc-group-${suffix()}`,
+        namePrefix: 'cpc',
+        spec,
+        tags: { 'cp-test': '1' },
+      });
+    },
+  ],
+  [
     'groups.expand',
     async (c) => {
       const accepted = GroupExpandAccepted.parse(
@@ -383,6 +401,7 @@ const EXERCISE: Array<[Capability, (c: Ctx) => Promise<void>]> = [
         });
     },
   ],
+  ['groups.delete', async (c) => c.provider.deleteGroup(group(c))],
 ];
 
 const kinds = providerInfos().map((i) => i.kind);
