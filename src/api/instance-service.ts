@@ -22,7 +22,7 @@ import type { InstanceSync } from '../inventory/instance-sync.ts';
 import type { Provider } from '../providers/registry.ts';
 import { ProviderError } from '../providers/contract.ts';
 import { keyset, toPage } from './pagination.ts';
-import { openSpec, slugPrefix } from '../db/template-spec.ts';
+import { openSpec, templateNamePrefix } from '../db/template-spec.ts';
 import { TEMPLATE_TAG } from '../domain/tags.ts';
 
 export interface InstanceListQuery {
@@ -212,7 +212,7 @@ export function createInstanceService(deps: {
         accountId = template.accountId;
         spec = openSpec(template.spec, deps.box);
         templateId = template.id;
-        prefix = (template.spec as { namePrefix?: string }).namePrefix ?? slugPrefix(template.name);
+        prefix = templateNamePrefix(template);
       } else {
         accountId = input.accountId;
         spec = input.spec;

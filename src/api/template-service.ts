@@ -11,7 +11,7 @@ import { ProviderKind } from '../domain/providers.ts';
 import type { CreateTemplate, Template, UpdateTemplate } from '../domain/template.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { SecretBox } from '../db/secret-box.ts';
-import { sealSpec, slugPrefix, type StoredSpec } from '../db/template-spec.ts';
+import { sealSpec, slugPrefix, type StoredSpec, templateNamePrefix } from '../db/template-spec.ts';
 import type { Provider } from '../providers/registry.ts';
 import type { AccountProviders } from '../inventory/account-providers.ts';
 import type { CatalogCache } from '../inventory/catalog-cache.ts';
@@ -27,7 +27,7 @@ export function toTemplateView(row: TemplateRow & { account: { provider: string 
     name: row.name,
     accountId: row.accountId,
     provider: ProviderKind.parse(row.account.provider),
-    namePrefix: (row.spec as { namePrefix?: string }).namePrefix ?? slugPrefix(row.name),
+    namePrefix: templateNamePrefix(row),
     spec: { ...s, login: { ...login, passwordSet: Boolean(passwordCipher) } } as Template['spec'],
     activeTaskId: row.activeTaskId,
     orphanPolicy: row.orphanPolicy,

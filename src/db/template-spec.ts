@@ -14,6 +14,14 @@ export function slugPrefix(name: string): string {
   return withLetter.slice(0, 20).replace(/-+$/, '') || 't';
 }
 
+/**
+ * The name prefix of a template's machines: the one it was given, kept in its stored spec, else
+ * a slug of its name. The one place this is worked out (markers, single creates, views).
+ */
+export function templateNamePrefix(template: { name: string; spec: unknown }): string {
+  return (template.spec as { namePrefix?: string } | null)?.namePrefix ?? slugPrefix(template.name);
+}
+
 export function sealSpec(spec: MachineSpec, box: SecretBox): StoredSpec {
   const { password, ...login } = spec.login;
   return { ...spec, login: password ? { ...login, passwordCipher: box.seal(password) } : login };

@@ -11,7 +11,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BaseAccountOptions, ProviderError, UnsupportedOperationError } from '../providers/contract.ts';
-import { openSpec } from '../db/template-spec.ts';
+import { openSpec, templateNamePrefix } from '../db/template-spec.ts';
 import { decideCreate, decideDelete, type Step } from './decide.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { finishTask, saveProgress } from './finish.ts';
@@ -80,10 +80,7 @@ async function start(deps: EngineDeps, taskId: string): Promise<boolean> {
       return false;
     }
     if (choosesVictims && (await tx.taskItem.count({ where: { taskId } })) === 0) {
-      const victims = orderVictims(
-        await shrinkCandidates(tx, task.templateId, task.accountId, taskId),
-        params.policy ?? 'newest',
-      )
+      const victims = orderVictims(await shrinkCandidates(tx, task.templateId, taskId), params.policy ?? 'newest')
         .slice(0, params.count)
         .map((v) => v.providerId);
       await tx.taskItem.createMany({ data: deleteItems(taskId, victims) });
@@ -190,7 +187,7 @@ export async function runTask(deps: EngineDeps, taskId: string, stopping: AbortS
   const params = task.params as TaskParams;
   const provider = deps.providers.forRow(task.account);
   const limit = accountLimit(deps, task.account.options);
-  const namePrefix = (task.template.spec as { namePrefix?: string }).namePrefix ?? 'cp';
+  const namePrefix = templateNamePrefix(task.template);
   const ctx: StepContext = {
     taskId,
     templateId: task.templateId,
