@@ -21,7 +21,8 @@ import { markerPrefix } from './markers.ts';
 import type { TaskQueue } from './queue.ts';
 import { admit, ensureJob, handOver, lockTemplate } from './scheduling.ts';
 import { assertCanRun } from './strategy.ts';
-import { deleteItems, explicitVictims, shrinkable } from './victims.ts';
+import { itemRows } from './item-rows.ts';
+import { explicitVictims, shrinkable } from './victims.ts';
 
 const validationFailed = (errors: FieldError[]) =>
   new ApiError('validation-failed', errors.map((e) => `${e.in} ${e.pointer}: ${e.detail}`).join('; '), { errors });
@@ -131,10 +132,7 @@ export function createAdmission(deps: {
           requestedBy: principal?.name ?? null,
         }),
         // One set-based INSERT: a thousand planned items cost one statement, not a thousand bound rows.
-        (tx, taskId) => tx.$executeRaw`
-          INSERT INTO "TaskItem" ("id", "taskId", "seq", "action", "state", "marker", "updatedAt")
-          SELECT gen_random_uuid(), ${taskId}::uuid, n, 'create', 'planned', ${markerPrefix(prefix, taskId)} || n, now()
-          FROM generate_series(1, ${body.count}::int) AS n`,
+        (tx, taskId) => itemRows(tx).planCreates(taskId, prefix, body.count),
         requestKey,
       );
     },
@@ -185,8 +183,7 @@ export function createAdmission(deps: {
             requestedBy: principal?.name ?? null,
           };
         },
-        (tx, taskId) =>
-          victims.length ? tx.taskItem.createMany({ data: deleteItems(taskId, victims) }) : Promise.resolve(),
+        (tx, taskId) => itemRows(tx).planDeletes(taskId, victims),
         requestKey,
       );
     },
@@ -202,7 +199,7 @@ export function createAdmission(deps: {
         if (task.status === 'cancelling') return null;
         const now = new Date();
         if (task.status === 'queued') {
-          await tx.taskItem.updateMany({ where: { taskId: id, state: 'planned' }, data: { state: 'cancelled' } });
+          await itemRows(tx).cancelPlanned(id);
           const cancelled = await tx.taskItem.count({ where: { taskId: id } });
           await tx.task.update({
             where: { id },

@@ -14,7 +14,7 @@
  * database that fails mid-round is the same case: the round ends with the
  * first error once every lane and flush has settled.
  */
-import { Prisma } from '../generated/prisma/client.ts';
+import { itemRows } from './item-rows.ts';
 import type { ProviderInstance } from '../domain/instance.ts';
 import { TASK_TAG, TEMPLATE_TAG } from '../domain/tags.ts';
 import { placeholderInstance } from '../inventory/instance-records.ts';
@@ -41,15 +41,7 @@ function createMarker(deps: EngineDeps) {
     const batch = waiting;
     waiting = [];
     try {
-      const expected = Prisma.join(batch.map((b) => Prisma.sql`(${b.item.id}::uuid, ${b.item.attempts}::int)`));
-      const marked = await deps.prisma.$queryRaw<{ id: string }[]>`
-        UPDATE "TaskItem" AS t
-        SET "state" = 'submitted', "submittedAt" = ${new Date()}, "attempts" = t."attempts" + 1,
-            "nextAttemptAt" = NULL, "updatedAt" = now()
-        FROM (VALUES ${expected}) AS v(id, attempts)
-        WHERE t."id" = v.id AND t."attempts" = v.attempts AND t."state" IN ('planned', 'submitted')
-        RETURNING t."id"`;
-      const ok = new Set(marked.map((m) => m.id));
+      const ok = await itemRows(deps.prisma).markSubmitted(batch.map((b) => b.item));
       for (const b of batch) b.done(ok.has(b.item.id));
     } catch (err) {
       for (const b of batch) b.done(false, err);
@@ -113,28 +105,15 @@ export async function sendCreates(
 
 /** Records a chunk of accepted creates: item ids in one UPDATE, machines in one upsert. */
 async function record(deps: EngineDeps, ctx: StepContext, batch: Created[], tags: Record<string, string>) {
+  await itemRows(deps.prisma).recordAccepted(
+    batch.map((c) => ({ id: c.item.id, instanceId: c.instanceId, jobId: c.jobId })),
+  );
   const withId = batch.filter((c) => c.instanceId);
-  const withJob = batch.filter((c) => !c.instanceId && c.jobId);
   if (withId.length) {
-    // A platform may answer both the machine's id and a job to follow (StarVCenter): keep both.
-    const rows = Prisma.join(withId.map((c) => Prisma.sql`(${c.item.id}::uuid, ${c.instanceId}, ${c.jobId}::text)`));
-    await deps.prisma.$executeRaw`
-      UPDATE "TaskItem" AS t SET "state" = 'waiting', "instanceId" = v.instance_id, "jobId" = v.job_id,
-        "submittedAt" = ${new Date()}, "updatedAt" = now()
-      FROM (VALUES ${rows}) AS v(id, instance_id, job_id)
-      WHERE t."id" = v.id AND t."state" = 'submitted'`;
     const machines: ProviderInstance[] = withId.map((c) =>
       placeholderInstance(c.instanceId!, c.item.marker, ctx.spec, tags),
     );
     await deps.records.upsert(ctx.accountId, machines, { templateId: ctx.templateId, taskId: ctx.taskId });
-  }
-  // The job id is the item's witness of its create: recorded (with the time of the answer) in one statement.
-  if (withJob.length) {
-    const rows = Prisma.join(withJob.map((c) => Prisma.sql`(${c.item.id}::uuid, ${c.jobId})`));
-    await deps.prisma.$executeRaw`
-      UPDATE "TaskItem" AS t SET "jobId" = v.job_id, "submittedAt" = ${new Date()}, "updatedAt" = now()
-      FROM (VALUES ${rows}) AS v(id, job_id)
-      WHERE t."id" = v.id AND t."state" = 'submitted'`;
   }
   for (const c of batch) {
     ctx.events.push(

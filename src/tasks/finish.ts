@@ -2,6 +2,7 @@
 import type { ItemState, TaskKind } from '../domain/task.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { countItems, finalStatus, summary, type Counts } from './outcome.ts';
+import { itemRows } from './item-rows.ts';
 import { ensureJob, handOver, lockTemplate } from './scheduling.ts';
 
 export async function itemCounts(deps: EngineDeps, taskId: string): Promise<Counts> {
@@ -35,10 +36,7 @@ export async function finishTask(
       : null;
   if (giveUp) {
     // Items still moving are given up on; their machines, if any, stay recorded.
-    await prisma.taskItem.updateMany({
-      where: { taskId: task.id, state: { in: ['planned', 'submitted', 'waiting', 'rolling_back'] } },
-      data: { state: 'failed', ...giveUp },
-    });
+    await itemRows(prisma).giveUp(task.id, giveUp);
   }
   const asked = await prisma.task.findUniqueOrThrow({ where: { id: task.id }, select: { requested: true } });
   const items = await itemCounts(deps, task.id);

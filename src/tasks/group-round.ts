@@ -21,6 +21,7 @@ import { ProviderError } from '../providers/contract.ts';
 import { decideCreate, decideDelete, type Step } from './decide.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import type { ItemRow } from './observe.ts';
+import { itemRows } from './item-rows.ts';
 import { applyBookkeepingBatch, retryDelay, type StepContext } from './steps.ts';
 
 export interface GroupContext extends StepContext {
@@ -83,10 +84,7 @@ export async function groupRound(
       held.add(id);
       item.instanceId = id;
       item.state = 'waiting';
-      await prisma.taskItem.update({
-        where: { id: item.id },
-        data: { instanceId: id, state: 'waiting', errorCode: null, errorMessage: null },
-      });
+      await itemRows(prisma).patch(item.id, { instanceId: id, state: 'waiting', errorCode: null, errorMessage: null });
       ctx.events.push({ type: 'item.created', data: { seq: item.seq, providerId: id, call: call.seq } });
       changed = true;
     }
@@ -173,10 +171,11 @@ async function concludeCall(
   if (call.state === 'sending' && !actedForSome && !job) {
     // No answer, nothing joined the group within the list lag: the call never acted. Ask again.
     await deps.prisma.taskCall.update({ where: { id: call.id }, data: { state: 'lost' } });
-    await deps.prisma.taskItem.updateMany({
-      where: { id: { in: left.map((i) => i.id) }, state: 'submitted' },
-      data: { state: 'planned', callSeq: null, submittedAt: null },
-    });
+    await itemRows(deps.prisma).patchMany(
+      left.map((i) => i.id),
+      { state: 'planned', callSeq: null, submittedAt: null },
+      'submitted',
+    );
     ctx.events.push({ type: 'group.call_lost', data: { call: call.seq, machines: left.length } });
     return true;
   }
@@ -210,16 +209,14 @@ async function sendCall(
         baseline: members.map((m) => m.providerId),
       },
     });
+    const rows = itemRows(tx);
     for (const item of batch) {
-      await tx.taskItem.update({
-        where: { id: item.id },
-        data: {
-          state: item.state === 'rolling_back' ? 'rolling_back' : 'submitted',
-          callSeq: seq,
-          attempts: { increment: 1 },
-          submittedAt: new Date(),
-          nextAttemptAt: null,
-        },
+      await rows.patch(item.id, {
+        state: item.state === 'rolling_back' ? 'rolling_back' : 'submitted',
+        callSeq: seq,
+        attempts: { increment: 1 },
+        submittedAt: new Date(),
+        nextAttemptAt: null,
       });
     }
     return made;
@@ -250,10 +247,11 @@ async function sendCall(
       },
     });
     if (action === 'delete')
-      await prisma.taskItem.updateMany({
-        where: { id: { in: batch.map((i) => i.id) }, state: 'submitted' },
-        data: { state: 'waiting' },
-      });
+      await itemRows(prisma).patchMany(
+        batch.map((i) => i.id),
+        { state: 'waiting' },
+        'submitted',
+      );
     ctx.events.push({
       type: action === 'create' ? 'group.expand_sent' : 'group.shrink_sent',
       data: { call: seq, machines: batch.length, ...(answer.jobId ? { jobId: answer.jobId } : {}) },
@@ -275,18 +273,17 @@ async function sendCall(
     const delay = retryDelay(batch[0]!.attempts + 1, err.retryAfterMs);
     for (const item of batch) {
       const tooMany = item.attempts + 1 >= ctx.maxAttempts;
-      await prisma.taskItem.update({
-        where: { id: item.id },
-        data:
-          again && !tooMany
-            ? {
-                ...fields,
-                callSeq: null,
-                nextAttemptAt: new Date(Date.now() + delay),
-                ...(action === 'create' ? { state: 'planned' } : {}),
-              }
-            : { ...fields, state: 'failed' },
-      });
+      await itemRows(prisma).patch(
+        item.id,
+        again && !tooMany
+          ? {
+              ...fields,
+              callSeq: null,
+              nextAttemptAt: new Date(Date.now() + delay),
+              ...(action === 'create' ? { state: 'planned' as const } : {}),
+            }
+          : { ...fields, state: 'failed' },
+      );
     }
     ctx.events.push({
       type: again ? 'item.retry' : 'item.failed',

@@ -23,7 +23,8 @@ import { lockTemplate } from './scheduling.ts';
 import { sendCreates } from './create-batch.ts';
 import { groupRound } from './group-round.ts';
 import { applyBookkeepingBatch, sendDelete, type StepContext } from './steps.ts';
-import { deleteItems, orderVictims, shrinkCandidates } from './victims.ts';
+import { itemRows } from './item-rows.ts';
+import { orderVictims, shrinkCandidates } from './victims.ts';
 
 export class WorkerStopping extends Error {
   constructor() {
@@ -83,7 +84,7 @@ async function start(deps: EngineDeps, taskId: string): Promise<boolean> {
       const victims = orderVictims(await shrinkCandidates(tx, task.templateId, taskId), params.policy ?? 'newest')
         .slice(0, params.count)
         .map((v) => v.providerId);
-      await tx.taskItem.createMany({ data: deleteItems(taskId, victims) });
+      await itemRows(tx).planDeletes(taskId, victims);
       await deps.events.append(
         taskId,
         [{ type: 'task.victims_chosen', data: { count: victims.length, asked: params.count, providerIds: victims } }],
@@ -114,12 +115,9 @@ function accountLimit(deps: EngineDeps, options: unknown): AccountLimit & { list
 
 /** Starts a rollback of everything this task created, once, when a create failed for good. */
 async function beginRollback(deps: EngineDeps, taskId: string): Promise<boolean> {
-  const created = await deps.prisma.taskItem.updateMany({
-    where: { taskId, action: 'create', instanceId: { not: null }, state: { in: ['succeeded', 'waiting', 'failed'] } },
-    data: { state: 'rolling_back', submittedAt: null, attempts: 0, nextAttemptAt: null },
-  });
-  await deps.events.append(taskId, [{ type: 'task.rollback_started', data: { machines: created.count } }]);
-  return created.count > 0;
+  const machines = await itemRows(deps.prisma).startRollback(taskId);
+  await deps.events.append(taskId, [{ type: 'task.rollback_started', data: { machines } }]);
+  return machines > 0;
 }
 
 const HALT_CHECK_MS = 250;

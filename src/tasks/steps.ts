@@ -8,6 +8,7 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import type { MachineSpec } from '../domain/machine-spec.ts';
 import { ProviderError, UnsupportedOperationError } from '../providers/contract.ts';
 import type { Step } from './decide.ts';
+import { itemRows, type ItemPatch } from './item-rows.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import type { NewEvent } from './events.ts';
 import type { ItemRow, RoundContext } from './observe.ts';
@@ -53,8 +54,12 @@ export async function applyBookkeepingBatch(
   const rolledBack = ids((x) => x.step.do === 'rolled_back');
   const gone = [...succeededDeletes, ...rolledBack].map((i) => i.instanceId).filter((id): id is string => id !== null);
 
-  const update = (items: ItemRow[], data: Prisma.TaskItemUpdateManyMutationInput) =>
-    items.length ? deps.prisma.taskItem.updateMany({ where: { id: { in: items.map((i) => i.id) } }, data }) : undefined;
+  const rows = itemRows(deps.prisma);
+  const update = (items: ItemRow[], data: ItemPatch) =>
+    rows.patchMany(
+      items.map((i) => i.id),
+      data,
+    );
   await Promise.all([
     update([...succeededCreates, ...succeededDeletes], { state: 'succeeded', errorCode: null, errorMessage: null }),
     update(cancelled, { state: 'cancelled' }),
@@ -78,7 +83,7 @@ export async function applyBookkeepingBatch(
 }
 
 export async function applyBookkeeping(deps: EngineDeps, ctx: StepContext, item: ItemRow, step: Step): Promise<void> {
-  const write = (data: Update) => deps.prisma.taskItem.update({ where: { id: item.id }, data });
+  const write = (data: Update) => itemRows(deps.prisma).patch(item.id, data);
   switch (step.do) {
     case 'cancel':
       await write({ state: 'cancelled' });
@@ -133,14 +138,17 @@ export async function applyBookkeeping(deps: EngineDeps, ctx: StepContext, item:
 export async function sendDelete(deps: EngineDeps, ctx: StepContext, item: ItemRow): Promise<void> {
   const attempts = item.attempts + 1;
   const rollingBack = item.state === 'rolling_back';
-  await deps.prisma.taskItem.update({
-    where: { id: item.id },
-    data: { state: rollingBack ? 'rolling_back' : 'submitted', submittedAt: new Date(), attempts, nextAttemptAt: null },
+  const rows = itemRows(deps.prisma);
+  await rows.patch(item.id, {
+    state: rollingBack ? 'rolling_back' : 'submitted',
+    submittedAt: new Date(),
+    attempts,
+    nextAttemptAt: null,
   });
   try {
     if (!item.instanceId) throw new Error(`item ${item.seq} has no machine to delete`);
     await deps.limits.run(ctx.accountId, ctx.limit, () => ctx.provider.deleteInstance(item.instanceId!));
-    if (!rollingBack) await deps.prisma.taskItem.update({ where: { id: item.id }, data: { state: 'waiting' } });
+    if (!rollingBack) await rows.patch(item.id, { state: 'waiting' });
     ctx.events.push({
       type: rollingBack ? 'item.rollback_sent' : 'item.delete_sent',
       data: { seq: item.seq, providerId: item.instanceId },
@@ -173,25 +181,19 @@ export async function onCallError(
     const notActed = err.kind === 'rate_limited' || call === 'delete';
     const state = notActed && item.state !== 'rolling_back' ? (call === 'create' ? 'planned' : 'submitted') : undefined;
     const delay = retryDelay(attempts, err.retryAfterMs);
-    await deps.prisma.taskItem.update({
-      where: { id: item.id },
-      data: {
-        ...fields,
-        nextAttemptAt: new Date(Date.now() + delay),
-        ...(state ? { state } : {}),
-        ...(ambiguousCreate ? { submittedAt: new Date() } : {}),
-      },
+    await itemRows(deps.prisma).patch(item.id, {
+      ...fields,
+      nextAttemptAt: new Date(Date.now() + delay),
+      ...(state ? { state } : {}),
+      ...(ambiguousCreate ? { submittedAt: new Date() } : {}),
     });
     ctx.events.push({ type: 'item.retry', data: { seq: item.seq, call, ...fields, inMs: delay } });
     return;
   }
   if (call === 'delete' && err instanceof ProviderError && err.kind === 'not_found') {
-    await deps.prisma.taskItem.update({
-      where: { id: item.id },
-      data: { state: item.state === 'rolling_back' ? 'rolled_back' : 'succeeded' },
-    });
+    await itemRows(deps.prisma).patch(item.id, { state: item.state === 'rolling_back' ? 'rolled_back' : 'succeeded' });
     return;
   }
-  await deps.prisma.taskItem.update({ where: { id: item.id }, data: { state: 'failed', ...fields } });
+  await itemRows(deps.prisma).patch(item.id, { state: 'failed', ...fields });
   ctx.events.push({ type: 'item.failed', data: { seq: item.seq, call, ...fields } });
 }

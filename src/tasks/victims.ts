@@ -91,14 +91,3 @@ export async function shrinkCandidates(tx: Prisma.TransactionClient, templateId:
   const excluded = new Set(taken.map((t) => t.instanceId));
   return (await liveMembers(tx, templateId)).filter((r) => !excluded.has(r.providerId));
 }
-
-/** Item rows for machines to delete, in the order given. */
-export function deleteItems(taskId: string, providerIds: string[]): Prisma.TaskItemCreateManyInput[] {
-  return providerIds.map((instanceId, i) => ({
-    taskId,
-    seq: i + 1,
-    action: 'delete',
-    marker: `${taskId}:d${i + 1}`,
-    instanceId,
-  }));
-}
