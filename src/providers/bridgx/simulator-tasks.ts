@@ -13,7 +13,6 @@ import {
   type BxMachine,
   type BxTask,
   type BxTaskAction,
-  clusterKey,
   cloudId,
 } from './simulator-context.ts';
 import {
@@ -29,6 +28,11 @@ import { bxTime, secondsBetween, type WireValue } from './simulator-wire.ts';
 
 export const BRIDGX_TASK_STATUSES = ['INIT', 'RUNNING', 'SUCCESS', 'FAILED'] as const;
 export type BridgxTaskStatus = (typeof BRIDGX_TASK_STATUSES)[number];
+
+/** The engine group (instance tag) of a cluster's machines; cluster ids are unique across organizations. */
+function groupOf(c: BxCluster): string {
+  return `bridgx:cluster:${c.clusterId}`;
+}
 
 export function taskStatus(t: BxTask): BridgxTaskStatus {
   return t.outcome ?? (t.startAt !== null ? 'RUNNING' : 'INIT');
@@ -138,7 +142,7 @@ function startExpand(ctx: BxContext, t: BxTask, startAt: number): void {
   t.startAt = startAt;
   const job = expandGroup(engine, {
     tenant: t.org,
-    group: clusterKey(t.org, c.name),
+    group: groupOf(c),
     count: t.count,
     at: startAt,
     nameOf: (n) => `${c.name}-${t.id}-${n + 1}`,
@@ -185,7 +189,7 @@ function startShrink(ctx: BxContext, t: BxTask, startAt: number): void {
   for (const m of doomed) closeInterval(m, startAt);
   shrinkGroup(engine, {
     tenant: t.org,
-    group: clusterKey(t.org, t.cluster.name),
+    group: groupOf(t.cluster),
     ids: doomed.map((m) => m.id),
     at: startAt,
   });

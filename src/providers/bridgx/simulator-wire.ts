@@ -4,7 +4,7 @@
  * exact (JavaScript numbers lose digits past 2^53, so ids are bigints written as raw digits).
  */
 import type { FastifyReply } from 'fastify';
-import { pageByNumber } from '../../sim/index.ts';
+import { type PlatformErrorInput, pageByNumber } from '../../sim/index.ts';
 
 /** A value the simulator serialises: plain JSON plus bigints (written as JSON numbers, digit for digit). */
 export type WireValue = null | boolean | number | string | bigint | WireValue[] | { [key: string]: WireValue };
@@ -130,4 +130,31 @@ export function snakePager(p: WirePage<unknown>): WireValue {
 /** `Pager` of the VPC, subnet and security-group describes (Go field names, A8). */
 export function pascalPager(p: WirePage<unknown>): WireValue {
   return { PageNumber: p.pageNumber, PageSize: p.pageSize, Total: p.total };
+}
+
+const PLATFORM_KINDS: ReadonlySet<PlatformErrorInput['kind']> = new Set([
+  'invalid',
+  'auth',
+  'not_found',
+  'conflict',
+  'forbidden',
+]);
+
+/** Framework answers and injected faults in the BridgX wire (A15, A37). */
+export function renderError(e: PlatformErrorInput): unknown {
+  if (e.kind === 'not_found') return '404 page not found';
+  // A14: whatever the framework refuses (an unreadable or oversized body) is the platform's param_invalid.
+  if (e.kind === 'invalid') return { code: 400, msg: msgOf(400), data: null };
+  const numeric = e.code !== undefined && /^\d{3}$/.test(e.code) ? Number(e.code) : undefined;
+  const code = numeric ?? e.status;
+  const msg = PLATFORM_KINDS.has(e.kind)
+    ? msgOf(code)
+    : (e.message ?? (e.code !== undefined && numeric === undefined ? e.code : msgOf(code)));
+  return { code, msg, data: null };
+}
+
+export function renderMalformed(mode: 'invalid_json' | 'wrong_shape'): string {
+  return mode === 'invalid_json'
+    ? '{"code":200,"msg":"success","data":{"list":[{"id":"tru'
+    : '{"code":200,"msg":"success","data":"unexpected"}';
 }

@@ -116,7 +116,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   type Clock,
-  type PlatformErrorInput,
   type SimConfigPatch,
   type SimEngine,
   createPlatformApp,
@@ -136,7 +135,7 @@ import {
 import { registerBridgxControl } from './simulator-control.ts';
 import { registerMachineRoutes } from './simulator-machine-routes.ts';
 import { stateOfStatus, statusOfInstance } from './simulator-machines.ts';
-import { landSyncs, seedNetworks } from './simulator-network-store.ts';
+import { seedNetworks } from './simulator-network-store.ts';
 import {
   type BxCatalogSeed,
   type BxNetworkSeed,
@@ -149,11 +148,21 @@ import { registerSecurityGroupRoutes } from './simulator-sg-routes.ts';
 import { registerTaskRoutes } from './simulator-task-routes.ts';
 import { registerUsageRoutes } from './simulator-usage.ts';
 import { registerVpcRoutes } from './simulator-vpc-routes.ts';
-import { msgOf } from './simulator-wire.ts';
+import { renderError, renderMalformed } from './simulator-wire.ts';
+import { installAuth } from './simulator-auth.ts';
 
 export { BRIDGX_MACHINE_STATUSES, type BridgxMachineStatus } from './simulator-machines.ts';
 export { BRIDGX_TASK_STATUSES, type BridgxTaskStatus } from './simulator-tasks.ts';
 export { BxTiming, DEFAULT_TIMING } from './simulator-context.ts';
+/**
+ * The seeded demo tenant, for a demo account: endpoint = the simulator's base URL; no token is
+ * needed (send `Authorization: Bearer ${DEMO_TOKEN}` to act as `DEMO_USER`); the cloud account
+ * is `DEMO_ACCOUNT.ak` (AlibabaCloud) in `DEMO_REGION` / `DEMO_ZONE`, with `DEMO_NETWORK`'s VPC,
+ * switch and security group ready for a cluster (`DEMO_CLUSTER_SPEC` is a complete
+ * cluster/create body but for `name` and `password`), `DEMO_INSTANCE_TYPE` and `DEMO_IMAGE`.
+ * `DEMO_CLOUD_ONLY_NETWORK` appears after a network_config/sync of that account and region.
+ * For fast demos pass `config: { delays: { bootMs, deleteMs } }` and `timing: FAST_TIMING`.
+ */
 export {
   BX_PROVIDERS,
   DEFAULT_CATALOG,
@@ -173,6 +182,9 @@ export {
   DEMO_ZONE,
 } from './simulator-seed.ts';
 export type { BxAccountSeed, BxCatalogSeed, BxNetworkSeed, BxOrgSeed, BxProvider } from './simulator-seed.ts';
+
+/** Timings for demos and the `fast` start: tasks, networks and syncs settle within a fraction of a second. */
+export const FAST_TIMING: BxTiming = { taskStartMs: 100, taskMinMs: 0, networkReadyMs: 100, syncMs: 0 };
 
 /** The first task id when none is configured: just past 2^53, where JSON numbers stop being exact (A13). */
 export const DEFAULT_TASK_ID_START = 2n ** 53n + 1n;
@@ -211,31 +223,6 @@ export interface BridgxSimulator {
   networks: BxNetworkSeed[];
   /** The organization a call without a token acts for. */
   defaultOrgId: string;
-}
-
-const PLATFORM_KINDS: ReadonlySet<PlatformErrorInput['kind']> = new Set([
-  'invalid',
-  'auth',
-  'not_found',
-  'conflict',
-  'forbidden',
-]);
-
-/** Framework answers and injected faults in the BridgX wire (A15, A37). */
-function renderError(e: PlatformErrorInput): unknown {
-  if (e.kind === 'not_found') return '404 page not found';
-  const numeric = e.code !== undefined && /^\d{3}$/.test(e.code) ? Number(e.code) : undefined;
-  const code = numeric ?? e.status;
-  const msg = PLATFORM_KINDS.has(e.kind)
-    ? msgOf(code)
-    : (e.message ?? (e.code !== undefined && numeric === undefined ? e.code : msgOf(code)));
-  return { code, msg, data: null };
-}
-
-function renderMalformed(mode: 'invalid_json' | 'wrong_shape'): string {
-  return mode === 'invalid_json'
-    ? '{"code":200,"msg":"success","data":{"list":[{"id":"tru'
-    : '{"code":200,"msg":"success","data":"unexpected"}';
 }
 
 const readJson = (body: string): unknown => (body === '' ? undefined : JSON.parse(body));
@@ -287,25 +274,12 @@ export function createBridgxSimulator(options: BridgxSimulatorOptions = {}): Bri
     engine,
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     renderError,
-    errorStatus: (e) => (refusalOk && (e.kind === 'invalid' || e.kind === 'auth') ? 200 : e.status),
+    errorStatus: (e) => (e.kind === 'invalid' ? (refusalOk ? 200 : 400) : e.status),
     renderMalformed,
     // A14: JSON whatever the declared type, as Gin's binding reads it.
     parsers: { 'application/json': readJson, 'text/plain': readJson, '*': readJson },
     routes(platform) {
-      platform.addHook('preHandler', async (req, reply) => {
-        const header = req.headers.authorization;
-        let caller: BxCaller;
-        if (header === undefined) {
-          if (ctx.state.requireToken) return ctx.fail(reply, 401);
-          caller = { org: defaultOrg.id, user: '' };
-        } else {
-          const check = engine.tokens.verify(/^Bearer\s+(\S+)$/i.exec(header)?.[1]);
-          if (!check.ok) return ctx.fail(reply, 401);
-          caller = { org: check.info.tenant, user: check.info.user };
-        }
-        callers.set(req, caller);
-        landSyncs(ctx);
-      });
+      installAuth(platform, ctx, defaultOrg.id, callers);
       registerClusterRoutes(platform, ctx);
       registerVpcRoutes(platform, ctx);
       registerSecurityGroupRoutes(platform, ctx);
