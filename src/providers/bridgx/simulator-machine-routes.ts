@@ -37,6 +37,7 @@ function readStatuses(raw: string | undefined): Set<string> | null | undefined {
 
 export function registerMachineRoutes(app: FastifyInstance, ctx: BxContext): void {
   const { engine } = ctx;
+  // A39: a new machine reaches the list and the count after the engine's list lag.
   const visible = (m: BxMachine) => m.inst.visibleAt <= engine.clock.now();
   const ofOrg = (org: string) => [...ctx.state.machines.values()].filter((m) => m.org === org && visible(m));
 
@@ -49,6 +50,7 @@ export function registerMachineRoutes(app: FastifyInstance, ctx: BxContext): voi
     advanceTasks(ctx, org);
     const f = q.data;
     // A30: oldest first (as the example), deleted machines included unless filtered out.
+    // A38: a filter naming an unknown account, machine, IP or cluster matches nothing.
     const rows = ofOrg(org).filter(
       (m) =>
         (!f.account || m.cluster.account === f.account) &&

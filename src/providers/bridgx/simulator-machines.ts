@@ -93,7 +93,7 @@ export function machinesOf(ctx: BxContext, cluster: BxCluster): BxMachine[] {
   return [...ctx.state.machines.values()].filter((m) => m.cluster === cluster);
 }
 
-/** Private IPs in use on a switch (by machines not yet deleted). */
+/** Private IPs in use on a switch, by machines not yet deleted (a Deleted machine's IP is free again, A39). */
 export function usedIps(ctx: BxContext, org: string, subnetId: string): Set<string> {
   const used = new Set<string>();
   for (const m of ctx.state.machines.values())

@@ -189,6 +189,7 @@ export function registerVpcRoutes(app: FastifyInstance, ctx: BxContext): void {
     if (!q.success || !paging) return ctx.fail(reply);
     const { org } = ctx.caller(req);
     advanceTasks(ctx, org);
+    // A38: an unknown vpc_id lists nothing rather than refusing.
     const vpc = findLocal(ctx, org, 'vpc', q.data.vpc_id);
     const now = engine.clock.now();
     const rows = newestFirst(listNet(engine, 'local', org, 'subnet')).filter(

@@ -4,7 +4,7 @@
  * exact (JavaScript numbers lose digits past 2^53, so ids are bigints written as raw digits).
  */
 import type { FastifyReply } from 'fastify';
-import { type PlatformErrorInput, pageByNumber } from '../../sim/index.ts';
+import { type PlatformErrorInput, pageByNumber, statusText } from '../../sim/index.ts';
 
 /** A value the simulator serialises: plain JSON plus bigints (written as JSON numbers, digit for digit). */
 export type WireValue = null | boolean | number | string | bigint | WireValue[] | { [key: string]: WireValue };
@@ -147,9 +147,11 @@ export function renderError(e: PlatformErrorInput): unknown {
   if (e.kind === 'invalid') return { code: 400, msg: msgOf(400), data: null };
   const numeric = e.code !== undefined && /^\d{3}$/.test(e.code) ? Number(e.code) : undefined;
   const code = numeric ?? e.status;
+  // A reason phrase the engine filled in ("Gateway Timeout") reads as the platform's token instead.
+  const own = e.message !== undefined && e.message !== statusText(e.status) ? e.message : undefined;
   const msg = PLATFORM_KINDS.has(e.kind)
     ? msgOf(code)
-    : (e.message ?? (e.code !== undefined && numeric === undefined ? e.code : msgOf(code)));
+    : (own ?? (e.code !== undefined && numeric === undefined ? e.code : msgOf(code)));
   return { code, msg, data: null };
 }
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createManualClock, createSimEngine, expandGroup, shrinkGroup } from '../../../src/sim/index.ts';
 import {
   blockSize,
   cidrText,
@@ -121,5 +122,34 @@ describe('paging parameters', () => {
         expect(p?.pageSize).toBeLessThanOrEqual(50);
       }),
     );
+  });
+});
+
+describe('engine group scaling as of an earlier moment (the sim generalisation this platform needs)', () => {
+  it('backdates creates and deletes, and takes per-item ids and outcomes', () => {
+    const clock = createManualClock(100_000);
+    const engine = createSimEngine({ clock, config: { delays: { bootMs: 3000, deleteMs: 1000 } } });
+    const job = expandGroup(engine, {
+      tenant: 't',
+      group: 'g',
+      count: 3,
+      at: 90_000,
+      nameOf: (n) => `m${n}`,
+      idOf: (n) => `i-${n}`,
+      outcomeOf: (n) => (n === 1 ? 'error' : undefined),
+    });
+    expect(job.attrs['instanceIds']).toEqual(['i-0', 'i-1', 'i-2']);
+    const states = ['i-0', 'i-1', 'i-2'].map((id) => engine.instances.get('t', id));
+    expect(states.map((i) => [i?.state, i?.createdAt, i?.updatedAt])).toEqual([
+      ['running', 90_000, 93_000],
+      ['error', 90_000, 93_000],
+      ['running', 90_000, 93_000],
+    ]);
+    // A delete sent at 99 s that took 1 s is over by 100 s: the machine is gone already.
+    shrinkGroup(engine, { tenant: 't', group: 'g', ids: ['i-0'], at: 99_000 });
+    expect(engine.instances.get('t', 'i-0')).toBeUndefined();
+    // A moment in the future means now.
+    shrinkGroup(engine, { tenant: 't', group: 'g', ids: ['i-2'], at: 500_000 });
+    expect(engine.instances.get('t', 'i-2')?.pending).toEqual({ to: 'gone', at: 101_000 });
   });
 });

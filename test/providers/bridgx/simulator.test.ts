@@ -173,7 +173,11 @@ describe('injected faults in the BridgX wire (A37)', () => {
 
     await addFault({ op: 'tasks.list', kind: 'rate_limit', retryAfterSec: 2, times: 1 });
     const limited = await bx.get('/api/v1/task/list');
-    expect([limited.status, limited.headers['retry-after'], limited.json.code]).toEqual([429, '2', 429]);
+    expect([limited.status, limited.headers['retry-after'], limited.json]).toEqual([
+      429,
+      '2',
+      { code: 429, msg: 'too_many_requests', data: null },
+    ]);
 
     await addFault({ op: 'tasks.list', kind: 'malformed', times: 1 });
     const broken = await bx.get('/api/v1/task/list');
@@ -186,7 +190,11 @@ describe('injected faults in the BridgX wire (A37)', () => {
 
     await addFault({ op: 'instances.list', kind: 'timeout', holdMs: 10, times: 1 });
     const slow = await bx.get('/api/v1/instance/describe_all');
-    expect([slow.status, slow.json.code]).toEqual([504, 504]);
+    expect([slow.status, slow.json]).toEqual([504, { code: 504, msg: 'gateway_timeout', data: null }]);
+
+    await addFault({ op: 'clusters.list', kind: 'refuse', status: 409, code: 'cluster_busy', times: 1 });
+    const busy = await bx.get('/api/v1/cluster/describe_all');
+    expect([busy.status, busy.json]).toEqual([409, { code: 409, msg: 'cluster_busy', data: null }]);
   });
 
   it('acts on a lost-answer expand: no answer arrives, the task is in the list', async () => {
