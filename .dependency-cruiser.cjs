@@ -46,9 +46,19 @@ module.exports = {
     },
     {
       name: 'cli-speaks-http-only',
+      comment: 'cli/ is a client of the HTTP API: of the project it imports only domain/ (schemas and enums).',
       severity: 'error',
       from: { path: '^src/cli/' },
       to: { path: '^src/', pathNot: ['^src/cli/', '^src/domain/'] },
+    },
+    {
+      name: 'cli-has-no-server-packages',
+      comment: 'Nor does cli/ reach the stores or the server by their packages: no database, queue, Redis or Fastify.',
+      severity: 'error',
+      from: { path: '^src/cli/' },
+      to: {
+        path: 'node_modules/(@prisma/|prisma/|pg/|ioredis/|bullmq/|fastify|@fastify/|pino|prom-client/|redis-semaphore/|rate-limiter-flexible/|close-with-grace/)',
+      },
     },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],

@@ -71,6 +71,17 @@ export const EnvSchema = z.object({
   CLOUDPLANE_ACCOUNT_RATE_PER_SECOND: positiveInt.default(50),
   /** A worker that stops renewing its job lock this long is presumed dead; another worker resumes the task. */
   CLOUDPLANE_JOB_LOCK_SECONDS: positiveInt.default(30),
+  /**
+   * The bound on recovering from a store outage: how often a store that went away is probed, the
+   * longest Redis reconnect backoff, and how soon a task round that failed on a store is retried.
+   */
+  CLOUDPLANE_STORE_RECOVERY_MS: positiveInt.default(2_000),
+  /** A POST that made a task answers after this long even if Redis cannot take its job yet (the sweeper adds it). */
+  CLOUDPLANE_ENQUEUE_TIMEOUT_MS: positiveInt.default(2_000),
+  /** How often every process re-adds jobs for tasks that lost theirs (a crash between commit and enqueue). */
+  CLOUDPLANE_SWEEP_SECONDS: positiveInt.default(10),
+  /** How often each account's machines are audited for orphans (machines of a group that no record knew). */
+  CLOUDPLANE_ORPHAN_AUDIT_SECONDS: positiveInt.default(300),
   /** Role `all` starts the platform simulators on these ports and registers demo accounts. */
   CLOUDPLANE_SIM_HOST: z.string().min(1).default('127.0.0.1'),
   CLOUDPLANE_SIM_BASE_PORT: port.default(18100),
@@ -95,6 +106,8 @@ export interface Config {
   shutdownGraceMs: number;
   workerConcurrency: number;
   inventoryTtlMs: number;
+  stores: { recoveryMs: number; enqueueTimeoutMs: number; sweepMs: number };
+  orphanAuditMs: number;
   tasks: {
     maxCount: number;
     deadlineMs: number;
@@ -147,6 +160,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: e.CLOUDPLANE_SHUTDOWN_GRACE_SECONDS * 1000,
     workerConcurrency: e.CLOUDPLANE_WORKER_CONCURRENCY,
     inventoryTtlMs: e.CLOUDPLANE_INVENTORY_TTL_SECONDS * 1000,
+    stores: {
+      recoveryMs: e.CLOUDPLANE_STORE_RECOVERY_MS,
+      enqueueTimeoutMs: e.CLOUDPLANE_ENQUEUE_TIMEOUT_MS,
+      sweepMs: e.CLOUDPLANE_SWEEP_SECONDS * 1000,
+    },
+    orphanAuditMs: e.CLOUDPLANE_ORPHAN_AUDIT_SECONDS * 1000,
     tasks: {
       maxCount: e.CLOUDPLANE_TASK_MAX_COUNT,
       deadlineMs: e.CLOUDPLANE_TASK_DEADLINE_SECONDS * 1000,

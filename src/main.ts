@@ -10,12 +10,16 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createPrisma } from './db/client.ts';
 import { applyMigrations, ensureDatabase } from './db/migrate.ts';
-import { bullConnection, createRedis } from './db/redis.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { bullConnection, createRedis, reconnectBackoff } from './db/redis.ts';
+import { storeOutage } from './db/store-errors.ts';
+import { createStoreHealth } from './db/store-health.ts';
 import { definitions } from './providers/registry.ts';
 import { buildApp } from './server/app.ts';
 import { createMetricsRegistry } from './server/metrics.ts';
 import { createServices, type Services } from './server/services.ts';
 import { createQueue } from './tasks/queue.ts';
+import { startSweeper } from './tasks/sweeper.ts';
 import { startWorker } from './tasks/worker.ts';
 
 const Role = z.enum(['api', 'worker', 'sim', 'all']);
@@ -26,10 +30,30 @@ type Closer = () => Promise<unknown>;
 /** Engine settings the worker uses beyond the configuration. */
 const MAX_ATTEMPTS_PER_ITEM = 5;
 
+/** Waits for PostgreSQL at start (an orchestrator may start us first): one line, then a retry every bound. */
+async function untilReachable<T>(logger: Logger, config: Config, what: string, attempt: () => Promise<T>): Promise<T> {
+  for (let logged = false; ;) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!storeOutage(err) && !isConnectionRefused(err)) throw err;
+      if (!logged) logger.warn({ err: (err as Error).message }, `${what}: PostgreSQL is unreachable; waiting for it`);
+      logged = true;
+      await sleep(config.stores.recoveryMs);
+    }
+  }
+}
+
+const isConnectionRefused = (err: unknown) =>
+  ['ECONNREFUSED', 'ECONNRESET', '57P03'].includes(String((err as { code?: unknown }).code));
+
 async function prepareDatabase(config: Config, logger: Logger) {
-  if (config.createDatabase && (await ensureDatabase(config.databaseUrl))) logger.info('created database');
+  if (config.createDatabase) {
+    const created = await untilReachable(logger, config, 'start', () => ensureDatabase(config.databaseUrl));
+    if (created) logger.info('created database');
+  }
   if (config.migrateOnStart) {
-    const applied = await applyMigrations(config.databaseUrl);
+    const applied = await untilReachable(logger, config, 'migrate', () => applyMigrations(config.databaseUrl));
     logger.info({ applied }, applied.length ? 'applied migrations' : 'database schema up to date');
   }
 }
@@ -38,12 +62,35 @@ async function prepareDatabase(config: Config, logger: Logger) {
 async function connect(config: Config, logger: Logger, closers: Closer[]) {
   const prisma = createPrisma({ databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize });
   // Open a connection now: the first query of a process pays for setting up the query engine.
-  await prisma.$queryRaw`SELECT 1`;
-  const redis = createRedis(config.redisUrl, { enableOfflineQueue: true, maxRetriesPerRequest: 3 }, logger);
-  const subscriber = createRedis(config.redisUrl, { enableOfflineQueue: true }, logger);
-  const queue = createQueue({ connection: bullConnection(config.redisUrl), prefix: config.redisPrefix });
+  await untilReachable(logger, config, 'connect', () => prisma.$queryRaw`SELECT 1`);
+  const reconnect = reconnectBackoff(config.stores.recoveryMs);
+  // Connection errors go to the store health, created below (it probes through these clients).
+  const redisDown = (err: Error) => health.connectionError('redis', err);
+  const redis = createRedis(
+    config.redisUrl,
+    { enableOfflineQueue: true, maxRetriesPerRequest: 3, retryStrategy: reconnect },
+    logger,
+    redisDown,
+  );
+  const subscriber = createRedis(
+    config.redisUrl,
+    { enableOfflineQueue: true, retryStrategy: reconnect },
+    logger,
+    redisDown,
+  );
+  const queue = createQueue({
+    connection: bullConnection(config.redisUrl, config.stores.recoveryMs),
+    prefix: config.redisPrefix,
+  });
+  const health = createStoreHealth({
+    logger,
+    probeMs: config.stores.recoveryMs,
+    probes: { postgres: () => prisma.$queryRaw`SELECT 1`, redis: () => redis.ping() },
+  });
+  queue.queue.on('error', redisDown);
   const metrics = createMetricsRegistry();
   closers.push(
+    async () => health.close(),
     () => prisma.$disconnect(),
     async () => redis.disconnect(),
     async () => subscriber.disconnect(),
@@ -63,10 +110,11 @@ async function connect(config: Config, logger: Logger, closers: Closer[]) {
     subscriber,
     redisPrefix: config.redisPrefix,
     queue,
-    tasks: { ...config.tasks, maxAttempts: MAX_ATTEMPTS_PER_ITEM },
+    tasks: { ...config.tasks, maxAttempts: MAX_ATTEMPTS_PER_ITEM, retryDelayMs: config.stores.recoveryMs },
+    enqueueTimeoutMs: config.stores.enqueueTimeoutMs,
   });
   closers.unshift(() => services.close());
-  return { prisma, redis, metrics, services };
+  return { prisma, redis, subscriber, queue, health, metrics, services };
 }
 
 /** Serves each platform simulator on its own port, from CLOUDPLANE_SIM_BASE_PORT up. */
@@ -99,7 +147,7 @@ async function startApi(
   closers: Closer[],
   shared: Awaited<ReturnType<typeof connect>>,
 ) {
-  const { prisma, redis, metrics, services } = shared;
+  const { prisma, redis, subscriber, queue, health, metrics, services } = shared;
   const { generated } = await services.apiKeys.ensureBootstrapAdmin(config.adminApiKey);
   if (generated) {
     // Printed once, outside the log stream, so the key never lands in collected logs.
@@ -115,7 +163,16 @@ async function startApi(
     services,
     fingerprintKey: services.fingerprintKey,
     metrics,
-    readiness: { postgres: () => prisma.$queryRaw`SELECT 1`, redis: () => redis.ping() },
+    health,
+    readiness: {
+      postgres: () => prisma.$queryRaw`SELECT 1`,
+      redis: () => redis.ping(),
+      // The queue's own connection, not just ours: a POST enqueues through it.
+      queue: () => queue.ready(),
+      events: async () => {
+        if (subscriber.status !== 'ready') throw new Error(`event subscription is ${subscriber.status}`);
+      },
+    },
   });
   // Closed first (unshift): stop accepting requests before the pools go.
   closers.unshift(() => app.close());
@@ -129,12 +186,16 @@ function startWorkerRole(
   shared: Awaited<ReturnType<typeof connect>>,
 ) {
   const running = startWorker({
-    connection: bullConnection(config.redisUrl),
+    connection: bullConnection(config.redisUrl, config.stores.recoveryMs),
     prefix: config.redisPrefix,
     concurrency: config.workerConcurrency,
     logger,
     lockDurationMs: config.tasks.jobLockMs,
     engine: shared.services.engine(),
+    health: shared.health,
+    sweepEveryMs: config.stores.sweepMs,
+    retryDelayMs: config.stores.recoveryMs,
+    orphanAuditMs: config.orphanAuditMs,
   });
   closers.unshift(() => running.close());
   logger.info({ concurrency: config.workerConcurrency }, 'worker started');
@@ -180,6 +241,18 @@ async function main() {
     if (simulators) await registerDemoAccounts(shared.services, simulators, logger);
   }
   if (role === 'worker' || role === 'all') startWorkerRole(config, logger, closers, shared);
+  else {
+    // An API replica repairs lost jobs too, so recovery never waits for one particular process.
+    const sweeper = startSweeper({
+      prisma: shared.prisma,
+      queue: shared.queue,
+      logger,
+      everyMs: config.stores.sweepMs,
+      retryDelayMs: config.stores.recoveryMs,
+      health: shared.health,
+    });
+    closers.unshift(() => sweeper.close());
+  }
 }
 
 main().catch((err: unknown) => {

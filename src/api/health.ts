@@ -68,7 +68,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ checks: Record<string, Readin
       const failed = names.filter((_, i) => !results[i]!.ok);
       if (failed.length > 0) {
         throw new ApiError(
-          'service-unavailable',
+          'unavailable',
           `not ready: ${failed.join(', ')} unreachable`,
           { checks: byName },
           { headers: { 'retry-after': '5' } },

@@ -10,6 +10,7 @@ import type { Principal } from '../domain/scopes.ts';
 import type { ExpandRequest, ShrinkRequest, Task, TaskKind, TaskStatus } from '../domain/task.ts';
 import { FINAL_TASK_STATUSES } from '../domain/task.ts';
 import { isUniqueViolation } from '../db/errors.ts';
+import { withStoreTimeout } from '../db/store-errors.ts';
 import type { Logger } from '../logger.ts';
 import { slugPrefix } from '../db/template-spec.ts';
 import { toInstanceView } from '../inventory/instance-records.ts';
@@ -37,6 +38,7 @@ export function toTaskView(row: TaskRow): Task {
     reason: row.reason,
     requestedBy: row.requestedBy,
     errorSummary: row.errorSummary,
+    orphansFound: row.orphansFound,
     createdAt: row.createdAt,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
@@ -99,8 +101,28 @@ export function createTaskService(deps: {
   events: TaskEvents;
   maxCount: number;
   logger: Logger;
+  /** How long a committed task's answer may wait for Redis to take its job. */
+  enqueueTimeoutMs: number;
+  /** Delay before a job whose round failed on a store runs again. */
+  retryDelayMs?: number;
 }) {
   const { prisma } = deps;
+
+  /**
+   * Adds a committed task's job, waiting at most `enqueueTimeoutMs`: the task is safe in Postgres,
+   * so a Redis that is away (or slow) must not hang the answer nor turn it into an error the client
+   * would retry (a second task). The sweeper adds a job that did not make it.
+   */
+  async function enqueue(taskId: string) {
+    await withStoreTimeout(
+      'redis',
+      'the enqueue',
+      deps.enqueueTimeoutMs,
+      ensureJob(deps.queue, taskId, deps.retryDelayMs),
+    ).catch((err: Error) =>
+      deps.logger.warn({ taskId, err: err.message }, 'enqueue did not complete; the sweeper will retry'),
+    );
+  }
 
   async function template(id: string) {
     const row = await prisma.template.findUnique({ where: { id } });
@@ -134,12 +156,7 @@ export function createTaskService(deps: {
           );
           return admit(tx, templateId, taskId);
         });
-        // The task is committed: a queue hiccup now must not turn into an error the client retries
-        // (that would create a second task). The sweeper adds the missing job.
-        if (admitted)
-          await ensureJob(deps.queue, taskId).catch((err: Error) =>
-            deps.logger.warn({ taskId, err: err.message }, 'enqueue failed; the sweeper will retry'),
-          );
+        if (admitted) await enqueue(taskId);
         return toTaskView(await prisma.task.findUniqueOrThrow({ where: { id: taskId } }));
       } catch (err) {
         if (isUniqueViolation(err)) {
@@ -292,10 +309,7 @@ export function createTaskService(deps: {
         return null;
       });
       await deps.events.notify(id);
-      if (next)
-        await ensureJob(deps.queue, next).catch((err: Error) =>
-          deps.logger.warn({ taskId: next, err: err.message }, 'enqueue failed; the sweeper will retry'),
-        );
+      if (next) await enqueue(next);
       return this.get(id);
     },
 

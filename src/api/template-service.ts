@@ -29,6 +29,9 @@ export function toTemplateView(row: TemplateRow & { account: { provider: string 
     namePrefix: (row.spec as { namePrefix?: string }).namePrefix ?? slugPrefix(row.name),
     spec: { ...s, login: { ...login, passwordSet: Boolean(passwordCipher) } } as Template['spec'],
     activeTaskId: row.activeTaskId,
+    orphanPolicy: row.orphanPolicy,
+    orphansFound: row.orphansFound,
+    lastOrphanAt: row.lastOrphanAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -108,6 +111,7 @@ export function createTemplateService(deps: {
           data: {
             name: input.name,
             accountId: input.accountId,
+            orphanPolicy: input.orphanPolicy,
             spec: stored(input.spec, input.namePrefix ?? slugPrefix(input.name)),
           },
           include,
@@ -146,7 +150,11 @@ export function createTemplateService(deps: {
       }
       try {
         return toTemplateView(
-          await prisma.template.update({ where: { id }, data: { name: patch.name, spec }, include }),
+          await prisma.template.update({
+            where: { id },
+            data: { name: patch.name, spec, orphanPolicy: patch.orphanPolicy },
+            include,
+          }),
         );
       } catch (err) {
         if (isUniqueViolation(err))

@@ -8,19 +8,32 @@ import type { ConnectionOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../logger.ts';
 
-export function createRedis(url: string, options: RedisOptions = {}, logger?: Logger): Redis {
+/** Reconnect backoff: quick first tries, then every `maxMs` at most, for as long as Redis is away. */
+export const reconnectBackoff = (maxMs: number) => (times: number) => Math.min(100 * 2 ** Math.min(times, 10), maxMs);
+
+/**
+ * @param onError where connection errors go; by default a warning at most every 10 s. The store
+ *   health (src/db/store-health.ts) takes them in the service, so an outage is one line.
+ */
+export function createRedis(
+  url: string,
+  options: RedisOptions = {},
+  logger?: Logger,
+  onError?: (err: Error) => void,
+): Redis {
   const redis = new Redis(url, {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
     // Keep retrying in the background; commands fail fast meanwhile.
-    retryStrategy: (times) => Math.min(times * 200, 2_000),
+    retryStrategy: reconnectBackoff(2_000),
     ...options,
   });
   // Without a listener ioredis prints every reconnect failure to stderr.
   let lastLogged = 0;
   redis.on('error', (err: Error) => {
+    if (onError) return onError(err);
     if (Date.now() - lastLogged < 10_000) return;
     lastLogged = Date.now();
     logger?.warn({ err: err.message }, 'redis connection error');
@@ -28,9 +41,12 @@ export function createRedis(url: string, options: RedisOptions = {}, logger?: Lo
   return redis;
 }
 
-/** Connection options for BullMQ's Queue/Worker/QueueEvents. */
-export function bullConnection(url: string): ConnectionOptions {
-  return { url, maxRetriesPerRequest: null };
+/**
+ * Connection options for BullMQ's Queue/Worker/QueueEvents. BullMQ's own reconnect backoff grows
+ * to 20 s; ours stops at `reconnectMaxMs`, so a worker is back within that bound of Redis being back.
+ */
+export function bullConnection(url: string, reconnectMaxMs = 2_000): ConnectionOptions {
+  return { url, maxRetriesPerRequest: null, retryStrategy: reconnectBackoff(reconnectMaxMs) };
 }
 
 export type { Redis };

@@ -73,6 +73,10 @@ export const Task = z.object({
   reason: z.string().nullable(),
   requestedBy: z.string().nullable().describe('Name of the API key that asked'),
   errorSummary: z.string().nullable(),
+  orphansFound: z
+    .number()
+    .int()
+    .describe("Machines carrying this task's marker or tag found on the platform after it ended"),
   createdAt: z.date(),
   startedAt: z.date().nullable(),
   finishedAt: z.date().nullable(),

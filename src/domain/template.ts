@@ -14,6 +14,14 @@ export const TemplateSpecView = MachineSpec.omit({ login: true }).extend({
 });
 export type TemplateSpecView = z.infer<typeof TemplateSpecView>;
 
+/**
+ * What the orphan audit does with a machine of the group that no record knew (a create that took
+ * effect after the engine gave up on it): `adopt` records it as a member (shrinkable, counted);
+ * `delete` removes it from the platform.
+ */
+export const OrphanPolicy = z.enum(['adopt', 'delete']);
+export type OrphanPolicy = z.infer<typeof OrphanPolicy>;
+
 export const Template = z.object({
   id: z.uuid(),
   name: z.string(),
@@ -22,6 +30,9 @@ export const Template = z.object({
   namePrefix: NamePrefix,
   spec: TemplateSpecView,
   activeTaskId: z.uuid().nullable().describe('The expand/shrink task running on this group, if any'),
+  orphanPolicy: OrphanPolicy,
+  orphansFound: z.number().int().describe('Machines of this group the orphan audit found that no record knew'),
+  lastOrphanAt: z.date().nullable(),
   createdAt: z.date(),
   updatedAt: z.date(),
 });
@@ -33,12 +44,13 @@ export const CreateTemplate = z.object({
   name: TemplateName,
   accountId: z.uuid(),
   namePrefix: NamePrefix.optional().describe('Defaults to a slug of the name'),
+  orphanPolicy: OrphanPolicy.default('adopt'),
   spec: MachineSpec,
 });
 export type CreateTemplate = z.infer<typeof CreateTemplate>;
 
 export const UpdateTemplate = z
-  .object({ name: TemplateName, namePrefix: NamePrefix, spec: MachineSpec })
+  .object({ name: TemplateName, namePrefix: NamePrefix, orphanPolicy: OrphanPolicy, spec: MachineSpec })
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'give at least one field to change');
 export type UpdateTemplate = z.infer<typeof UpdateTemplate>;

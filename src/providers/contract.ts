@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { Image, InstanceType, Region, Zone } from '../domain/catalog.ts';
 import type { Console, ProviderInstance, Tags } from '../domain/instance.ts';
 import { StatusMap } from '../domain/instance.ts';
-import type { CreateInstanceRequest } from '../domain/machine-spec.ts';
+import type { CreateInstanceRequest, MachineSpec } from '../domain/machine-spec.ts';
 import type { CreateSecurityGroup, CreateSubnet, CreateVpc, SecurityGroup, Subnet, Vpc } from '../domain/network.ts';
 import type { Capability, ListPaging, ProviderKind, ScalingStrategy } from '../domain/providers.ts';
 import type { Logger } from '../logger.ts';
@@ -164,6 +164,42 @@ export interface CreateAccepted {
   jobId: string | null;
 }
 
+/** The spec a platform group is made from: the template's, with its name and the tags its machines carry. */
+export interface GroupInput {
+  name: string;
+  namePrefix: string;
+  spec: MachineSpec;
+  tags: Tags;
+}
+
+export interface GroupExpandRequest {
+  groupId: string;
+  count: number;
+  /**
+   * Unique per expand call of a task (task id + call number): sent where the platform keeps
+   * one (a correlation id, a task name, a client token), so a lost answer can be found again.
+   */
+  requestId: string;
+}
+
+/** What a group expand answered: the machines it names, a job or platform task to follow, or both. */
+export interface GroupExpandAccepted {
+  instanceIds: string[];
+  jobId: string | null;
+}
+
+/**
+ * One machine's running time on one day, as the platform's cost API reports it. `day` is a
+ * calendar date (YYYY-MM-DD) in the platform's own time zone, which the adapter states.
+ */
+export interface UsageRecord {
+  instanceId: string;
+  day: string;
+  seconds: number;
+  /** The platform group (cluster) the machine belongs to, when the platform says. */
+  groupId?: string;
+}
+
 /** What a platform said of one machine of a batch action. */
 export interface BatchOutcome {
   instanceId: string;
@@ -228,11 +264,38 @@ export interface ProviderAdapter {
   setTags?(id: string, tags: Tags): Promise<void>;
   getConsole?(id: string): Promise<Console>;
 
+  /**
+   * Asks the platform to re-read the account's networks from the cloud behind it (a platform that
+   * keeps its own copy of them); answers a job to follow with `getJob`.
+   */
+  syncNetworks?(request: { region?: string }): Promise<{ jobId: string }>;
+  /** Machine running time per machine and day, from the platform's own cost or usage API. */
+  getUsage?(range: { from: string; to: string }): Promise<UsageRecord[]>;
+
   /** Follows a platform job id returned by a create or a group operation. */
   getJob?(jobId: string): Promise<JobState>;
-  /** Native group scaling, for platforms that scale a saved template themselves. */
-  expandGroup?(request: { group: string; count: number; marker: string }): Promise<{ jobId: string }>;
-  shrinkGroup?(request: { group: string; instanceIds: string[] }): Promise<{ jobId: string }>;
+  /**
+   * Native group scaling, for platforms that keep a saved machine spec (a "cluster") and grow
+   * or shrink it themselves. A Cloudplane template on such a platform is backed by one group:
+   * made when the template is made, kept in step when it changes, removed with it.
+   */
+  createGroup?(input: GroupInput): Promise<{ groupId: string }>;
+  /** Brings the platform's group in step with a changed template (what the platform allows). */
+  updateGroup?(groupId: string, input: GroupInput): Promise<void>;
+  deleteGroup?(groupId: string): Promise<void>;
+  /** The group's machines as the platform lists them now (one pass; no paging beyond the adapter). */
+  listGroupMembers?(groupId: string): Promise<ProviderInstance[]>;
+  /**
+   * Sends one group expand. Not retried by the HTTP layer once it may have been sent: the engine
+   * tells whether it happened from the answer, the job, or the group's membership.
+   */
+  expandGroup?(request: GroupExpandRequest): Promise<GroupExpandAccepted>;
+  /** Removes these machines of the group in one call (a batch delete or a platform shrink task). */
+  shrinkGroup?(request: {
+    groupId: string;
+    instanceIds: string[];
+    requestId: string;
+  }): Promise<{ jobId: string | null }>;
 
   /** Runs one of the definition's documented extra operations with an input its schema already accepted. */
   runOperation?(name: string, input: unknown): Promise<unknown>;
@@ -278,7 +341,13 @@ export const METHOD_OF = {
   'instances.batch_action': 'batchAction',
   'instances.tags': 'setTags',
   'instances.console': 'getConsole',
+  'networks.sync': 'syncNetworks',
+  'usage.get': 'getUsage',
   'jobs.get': 'getJob',
+  'groups.create': 'createGroup',
+  'groups.update': 'updateGroup',
+  'groups.delete': 'deleteGroup',
+  'groups.members': 'listGroupMembers',
   'groups.expand': 'expandGroup',
   'groups.shrink': 'shrinkGroup',
   'operations.run': 'runOperation',

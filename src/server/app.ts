@@ -20,6 +20,7 @@ import { operationRoutes } from '../api/operations.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { idempotencyPlugin } from './idempotency.ts';
 import { inputGuardPlugin } from './input-guard.ts';
+import type { StoreHealth } from '../db/store-health.ts';
 import type { Services } from './services.ts';
 import { authPlugin } from './auth.ts';
 import { metricsPlugin, createMetricsRegistry } from './metrics.ts';
@@ -34,6 +35,8 @@ export interface AppDeps {
   /** Keys the fingerprints of idempotent requests (derived from CLOUDPLANE_SECRET_KEY). */
   fingerprintKey: Buffer;
   readiness: Record<string, ReadinessCheck>;
+  /** Store outages are logged on their state changes only. */
+  health?: StoreHealth;
   metrics?: Registry;
   version?: string;
 }
@@ -69,7 +72,7 @@ export async function buildApp(deps: AppDeps) {
     reply.header('x-request-id', String(req.id));
   });
 
-  await app.register(problemsPlugin);
+  await app.register(problemsPlugin, deps.health ? { health: deps.health } : {});
   await app.register(metricsPlugin, { registry: deps.metrics ?? createMetricsRegistry() });
   await app.register(openapiPlugin, { version: deps.version ?? '0.1.0' });
   const s = deps.services;

@@ -7,6 +7,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { ApiError, PROBLEMS, type FieldError, type ProblemSlug } from '../domain/errors.ts';
+import { storeOutage } from '../db/store-errors.ts';
+import type { StoreHealth } from '../db/store-health.ts';
 import { isPlatformError, providerProblem } from './provider-problems.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
@@ -63,8 +65,21 @@ function fieldErrors(error: FastifyError & { validationContext?: string }): Fiel
   }));
 }
 
+/** When a client should try again after a store outage: about the time a restart of it takes. */
+const OUTAGE_RETRY_AFTER_SECONDS = '5';
+
 /** Turn anything thrown into a problem; unknown errors become an opaque 500. */
 export function toProblem(error: unknown, req: FastifyRequest): { body: ProblemBody; headers: Record<string, string> } {
+  const store = storeOutage(error);
+  if (store) {
+    return {
+      body: problemBody(
+        'unavailable',
+        `${store === 'postgres' ? 'PostgreSQL' : 'Redis'} is unreachable; try again shortly`,
+      ),
+      headers: { 'retry-after': OUTAGE_RETRY_AFTER_SECONDS },
+    };
+  }
   if (error instanceof ApiError) {
     return { body: problemBody(error.slug, error.detail, error.extensions, error.status), headers: error.headers };
   }
@@ -101,11 +116,14 @@ export function toProblem(error: unknown, req: FastifyRequest): { body: ProblemB
   };
 }
 
-export const problemsPlugin = fp(
-  async (app: FastifyInstance) => {
+export const problemsPlugin = fp<{ health?: StoreHealth }>(
+  async (app: FastifyInstance, opts) => {
     app.setErrorHandler((error, req, reply) => {
       const { body, headers } = toProblem(error, req);
-      if (isPlatformError(error) || body.status === 503) {
+      if (opts.health?.report(error)) {
+        // The outage itself is logged once, when it starts and when it ends; each refused request is not news.
+        req.log.debug({ problem: body.type, status: body.status }, 'request refused: a store is unreachable');
+      } else if (isPlatformError(error) || body.status === 503) {
         // A platform's failure or a missing dependency is not a bug of ours: no stack, one line.
         req.log.warn({ problem: body.type, status: body.status, detail: body.detail }, 'request not served');
       } else if (body.status >= 500 || isResponseSerializationError(error)) {

@@ -38,6 +38,8 @@ export interface ServiceSettings {
   redisPrefix: string;
   queue: TaskQueue;
   tasks: EngineSettings & { maxCount: number };
+  /** How long a POST that made a task waits for Redis to take its job. */
+  enqueueTimeoutMs?: number;
 }
 
 export function createServices(s: ServiceSettings) {
@@ -59,6 +61,8 @@ export function createServices(s: ServiceSettings) {
       events,
       maxCount: s.tasks.maxCount,
       logger: s.logger,
+      enqueueTimeoutMs: s.enqueueTimeoutMs ?? 2_000,
+      ...(s.tasks.retryDelayMs ? { retryDelayMs: s.tasks.retryDelayMs } : {}),
     }),
     waker: createEventWaker(s.subscriber, s.redisPrefix),
     /** What a worker needs to run scaling tasks. */
@@ -72,6 +76,7 @@ export function createServices(s: ServiceSettings) {
         box,
         logger: s.logger,
         settings: s.tasks,
+        metrics: s.metrics,
         redis: s.redis,
         redisPrefix: s.redisPrefix,
       }),

@@ -10,7 +10,9 @@
  *
  * A crash between a create and the flush of its id loses nothing: the item
  * is `submitted` without an id and reconciliation finds the machine by its
- * marker. The cost is only that those items wait out the list lag.
+ * marker. The cost is only that those items wait out the list lag. A
+ * database that fails mid-round is the same case: the round ends with the
+ * first error once every lane and flush has settled.
  */
 import { Prisma } from '../generated/prisma/client.ts';
 import type { ProviderInstance } from '../domain/instance.ts';
@@ -72,11 +74,13 @@ export async function sendCreates(
   let cursor = 0;
   let created: Created[] = [];
   const flushes: Promise<void>[] = [];
+  const errors: unknown[] = [];
 
   function flush() {
     const batch = created;
     created = [];
-    if (batch.length) flushes.push(record(deps, ctx, batch, tags));
+    // Observed at once, so a failing flush is never an unhandled rejection while lanes still run.
+    if (batch.length) flushes.push(record(deps, ctx, batch, tags).catch((err: unknown) => void errors.push(err)));
   }
 
   const lane = () =>
@@ -97,9 +101,14 @@ export async function sendCreates(
         }
       }
     });
-  await Promise.all(Array.from({ length: lanes }, lane));
+  // Every lane and every flush is awaited to its end before the round reports a failure: a store
+  // going away mid-round must fail the round cleanly (the job retries it from the item rows), never
+  // leave a rejected flush unobserved or lanes running behind a round that already gave up.
+  const settled = await Promise.allSettled(Array.from({ length: lanes }, lane));
   flush();
   await Promise.all(flushes);
+  for (const r of settled) if (r.status === 'rejected') errors.unshift(r.reason);
+  if (errors.length) throw errors[0];
 }
 
 /** Records a chunk of accepted creates: item ids in one UPDATE, machines in one upsert. */
@@ -107,19 +116,26 @@ async function record(deps: EngineDeps, ctx: StepContext, batch: Created[], tags
   const withId = batch.filter((c) => c.instanceId);
   const withJob = batch.filter((c) => !c.instanceId && c.jobId);
   if (withId.length) {
-    const rows = Prisma.join(withId.map((c) => Prisma.sql`(${c.item.id}::uuid, ${c.instanceId})`));
+    // A platform may answer both the machine's id and a job to follow (StarVCenter): keep both.
+    const rows = Prisma.join(withId.map((c) => Prisma.sql`(${c.item.id}::uuid, ${c.instanceId}, ${c.jobId}::text)`));
     await deps.prisma.$executeRaw`
-      UPDATE "TaskItem" AS t SET "state" = 'waiting', "instanceId" = v.instance_id, "submittedAt" = ${new Date()}, "updatedAt" = now()
-      FROM (VALUES ${rows}) AS v(id, instance_id)
+      UPDATE "TaskItem" AS t SET "state" = 'waiting', "instanceId" = v.instance_id, "jobId" = v.job_id,
+        "submittedAt" = ${new Date()}, "updatedAt" = now()
+      FROM (VALUES ${rows}) AS v(id, instance_id, job_id)
       WHERE t."id" = v.id AND t."state" = 'submitted'`;
     const machines: ProviderInstance[] = withId.map((c) =>
       placeholderInstance(c.instanceId!, c.item.marker, ctx.spec, tags),
     );
     await deps.records.upsert(ctx.accountId, machines, { templateId: ctx.templateId, taskId: ctx.taskId });
   }
-  await Promise.all(
-    withJob.map((c) => deps.prisma.taskItem.update({ where: { id: c.item.id }, data: { jobId: c.jobId } })),
-  );
+  // The job id is the item's witness of its create: recorded (with the time of the answer) in one statement.
+  if (withJob.length) {
+    const rows = Prisma.join(withJob.map((c) => Prisma.sql`(${c.item.id}::uuid, ${c.jobId})`));
+    await deps.prisma.$executeRaw`
+      UPDATE "TaskItem" AS t SET "jobId" = v.job_id, "submittedAt" = ${new Date()}, "updatedAt" = now()
+      FROM (VALUES ${rows}) AS v(id, job_id)
+      WHERE t."id" = v.id AND t."state" = 'submitted'`;
+  }
   for (const c of batch) {
     ctx.events.push(
       c.instanceId

@@ -17,9 +17,18 @@ export interface ItemView {
   attempts: number;
 }
 
+/** What a platform job (a create answered with a job id) says, as far as the engine needs it. */
+export interface JobView {
+  state: 'running' | 'succeeded' | 'failed';
+  providerCode?: string;
+  providerMessage?: string;
+}
+
 export interface Observed {
   /** The machine as the platform lists it (by marker for creates, by id for deletes); undefined when absent. */
   machine: ProviderInstance | undefined;
+  /** The item's platform job, when its create answered one and the machine is not seen yet. */
+  job?: JobView;
   now: number;
   /** How long a new machine may be missing from lists after its create was accepted. */
   listLagMs: number;
@@ -52,6 +61,8 @@ function settled(machine: ProviderInstance): Step {
 
 export function decideCreate(item: ItemView, seen: Observed): Step {
   const { machine } = seen;
+  const step = decideByJob(item, seen);
+  if (step) return step;
   if (item.state === 'planned') {
     if (seen.cancelling) return { do: 'cancel' };
     // A create sent before a crash that we never recorded: the marker found it.
@@ -76,6 +87,31 @@ export function decideCreate(item: ItemView, seen: Observed): Step {
   }
   if (item.state === 'rolling_back') return decideRollback(item, seen);
   return { do: 'wait' };
+}
+
+/**
+ * A create answered with a platform job, whose machine is not seen yet. The job is the better
+ * witness than the list: running means wait; failed means the create failed (the platform's code);
+ * succeeded means a machine exists, so the create is never sent again — once the list lag has
+ * passed with the machine still unseen, the item fails as vanished instead.
+ */
+function decideByJob(item: ItemView, seen: Observed): Step | null {
+  if (!seen.job || seen.machine || (item.state !== 'submitted' && item.state !== 'waiting')) return null;
+  if (seen.job.state === 'running') return { do: 'wait' };
+  if (seen.job.state === 'failed') {
+    return {
+      do: 'fail',
+      code: seen.job.providerCode ?? 'job_failed',
+      message: seen.job.providerMessage ?? 'the platform job failed',
+    };
+  }
+  const since = item.submittedAt ? seen.now - item.submittedAt.getTime() : Number.POSITIVE_INFINITY;
+  if (since < seen.listLagMs) return { do: 'wait' };
+  return {
+    do: 'fail',
+    code: 'vanished',
+    message: "the platform's job reported success but its machine cannot be found",
+  };
 }
 
 /** Rolling back a machine this task created: delete it, then wait until the platform reports it gone. */

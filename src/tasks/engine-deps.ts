@@ -6,6 +6,8 @@ import type { InstanceRecords } from '../inventory/instance-records.ts';
 import type { InstanceSync } from '../inventory/instance-sync.ts';
 import type { SecretBox } from '../db/secret-box.ts';
 import type { Redis } from 'ioredis';
+import { createLeases, type Leases } from '../db/leases.ts';
+import type { Registry } from 'prom-client';
 import { createTaskEvents, type TaskEvents } from './events.ts';
 import { createAccountLimits, type AccountLimits } from './limits.ts';
 import type { TaskQueue } from './queue.ts';
@@ -19,6 +21,8 @@ export interface EngineSettings {
   maxAttempts: number;
   /** How long a dead worker keeps its job and its per-account call slots. */
   jobLockMs: number;
+  /** Delay before a task round that failed on a store is run again. */
+  retryDelayMs?: number;
 }
 
 export interface EngineDeps {
@@ -28,6 +32,9 @@ export interface EngineDeps {
   sync: InstanceSync;
   limits: AccountLimits;
   events: TaskEvents;
+  leases: Leases;
+  /** Where the engine's own metrics register (the process's registry). */
+  metrics?: Registry;
   queue: TaskQueue;
   box: SecretBox;
   logger: Logger;
@@ -36,12 +43,13 @@ export interface EngineDeps {
 
 /** Builds the engine's dependencies from the process's shared pieces. */
 export function createEngineDeps(
-  parts: Omit<EngineDeps, 'limits' | 'events'> & { redis: Redis; redisPrefix: string },
+  parts: Omit<EngineDeps, 'limits' | 'events' | 'leases'> & { redis: Redis; redisPrefix: string },
 ): EngineDeps {
   const { redis, redisPrefix, ...rest } = parts;
   return {
     ...rest,
     limits: createAccountLimits(redis, redisPrefix, rest.settings.jobLockMs),
     events: createTaskEvents(rest.prisma, redis, redisPrefix),
+    leases: createLeases(redis, redisPrefix),
   };
 }

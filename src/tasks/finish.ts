@@ -83,5 +83,9 @@ export async function finishTask(
   });
   await deps.events.notify(task.id);
   deps.logger.info({ taskId: task.id, status, ...counts }, 'task finished');
-  if (next) await ensureJob(deps.queue, next);
+  // The finished task is committed: a queue that cannot take the next job now is repaired by the sweeper.
+  if (next)
+    await ensureJob(deps.queue, next, deps.settings.retryDelayMs).catch((err: Error) =>
+      deps.logger.warn({ taskId: next, err: err.message }, 'could not start the next task; the sweeper will'),
+    );
 }

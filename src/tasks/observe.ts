@@ -44,7 +44,12 @@ const GET_EACH_LIMIT = 25;
 /** Large pages: one list call per round covers a big task (adapters cap it at their platform's maximum). */
 const PAGE_SIZE = 1000;
 
-async function listAll(deps: EngineDeps, ctx: RoundContext, namePrefix?: string): Promise<ProviderInstance[]> {
+/** Every machine of the account (only those whose name starts with `namePrefix`, when given), page by page within its limits. */
+export async function listAll(
+  deps: Pick<EngineDeps, 'limits'>,
+  ctx: Pick<RoundContext, 'accountId' | 'provider' | 'limit'>,
+  namePrefix?: string,
+): Promise<ProviderInstance[]> {
   const seen: ProviderInstance[] = [];
   let pageToken: string | undefined;
   do {
@@ -67,15 +72,46 @@ export async function observe(deps: EngineDeps, ctx: RoundContext, items: ItemRo
   const couldExist = creates.some((i) => i.state !== 'planned' || i.attempts > 0);
   if (couldExist) {
     const mine = await listAll(deps, ctx, ctx.markerPrefix);
-    const byName = new Map(mine.map((m) => [m.name, m]));
-    for (const item of creates) byItem.set(item.id, byName.get(item.marker));
-    await deps.records.upsert(ctx.accountId, mine, { templateId: ctx.templateId, taskId: ctx.taskId }, false);
+    const byName = new Map<string, ProviderInstance[]>();
+    for (const m of mine) if (m.name) byName.set(m.name, [...(byName.get(m.name) ?? []), m]);
+    // Two machines with one marker: a create that took effect late beside its re-send. The item keeps
+    // the machine it knows (else the first listed); the other is recorded but not made a member, so
+    // the orphan audit reports it once the task has ended, instead of the group silently growing.
+    const chosen = new Set<ProviderInstance>();
+    for (const item of creates) {
+      const same = byName.get(item.marker) ?? [];
+      const pick = same.find((m) => m.providerId === item.instanceId) ?? same[0];
+      if (pick) chosen.add(pick);
+      byItem.set(item.id, pick);
+    }
+    const isMember = (m: ProviderInstance) => chosen.has(m) || !m.name || (byName.get(m.name)?.length ?? 0) < 2;
+    const members = mine.filter(isMember);
+    const extras = mine.filter((m) => !isMember(m));
+    await deps.records.upsert(ctx.accountId, members, { templateId: ctx.templateId, taskId: ctx.taskId }, false);
+    await deps.records.upsert(ctx.accountId, extras, {}, false);
 
-    const pendingJobs = [...new Set(creates.filter((i) => i.jobId && !byName.has(i.marker)).map((i) => i.jobId!))];
+    // Not listed (yet): a create answered by a job is followed through the job, which may name the
+    // machine; a machine whose id is known is read by id, since lists may lag behind a create.
+    const unseen = creates.filter((i) => !byItem.get(i.id) && i.state !== 'planned');
+    const pendingJobs = [...new Set(unseen.filter((i) => i.jobId).map((i) => i.jobId!))];
     if (pendingJobs.length > 0 && ctx.provider.supports('jobs.get')) {
       await forEachLimited(pendingJobs, ctx.limit.concurrency, async (jobId) => {
         jobs.set(jobId, await deps.limits.run(ctx.accountId, ctx.limit, () => ctx.provider.getJob(jobId)));
       });
+    }
+    const knownIds = new Map<string, ItemRow>();
+    for (const i of unseen) {
+      const id = i.instanceId ?? (i.jobId ? jobs.get(i.jobId)?.instanceIds[0] : undefined);
+      if (id) knownIds.set(id, i);
+    }
+    if (knownIds.size > 0 && ctx.provider.supports('instances.get')) {
+      const got: ProviderInstance[] = [];
+      await forEachLimited([...knownIds.keys()], ctx.limit.concurrency, async (id) => {
+        const m = await deps.limits.run(ctx.accountId, ctx.limit, () => ctx.provider.getInstance(id));
+        if (m) got.push(m);
+      });
+      for (const m of got) byItem.set(knownIds.get(m.providerId)!.id, m);
+      await deps.records.upsert(ctx.accountId, got, { templateId: ctx.templateId, taskId: ctx.taskId }, false);
     }
   }
 

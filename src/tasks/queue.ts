@@ -36,6 +36,11 @@ export function createQueue({ connection, prefix }: QueueOptions) {
     add<N extends JobName>(name: N, data: JobData<N>, options: JobsOptions = {}) {
       return queue.add(name, JOB_DATA[name].parse(data), options);
     },
+    /** Throws unless the queue's own Redis connection is up (a POST enqueues through it). */
+    async ready() {
+      const client = await queue.getBackend().client;
+      if (client.status !== 'ready') throw new Error(`the queue's Redis connection is ${client.status}`);
+    },
     close: () => queue.close(),
   };
 }

@@ -58,19 +58,25 @@ const ITEM_SELECT = {
  * (a cancel may have won the race). A shrink by count chooses its victims
  * here, from records just synced with the platform, before any delete.
  */
-async function start(deps: EngineDeps, taskId: string): Promise<void> {
+async function start(deps: EngineDeps, taskId: string): Promise<boolean> {
   const { prisma, settings } = deps;
   const task = await prisma.task.findUniqueOrThrow({ where: { id: taskId }, include: { account: true } });
   const params = task.params as TaskParams;
   const choosesVictims = task.kind === 'shrink' && params.count !== undefined;
   if (choosesVictims) await deps.sync.syncAccount(task.account);
-  await prisma.$transaction(async (tx) => {
+  const started = await prisma.$transaction(async (tx) => {
     await lockTemplate(tx, task.templateId);
     const current = await tx.task.findUniqueOrThrow({
       where: { id: taskId },
       select: { status: true, template: { select: { activeTaskId: true } } },
     });
-    if (current.status !== 'queued' || current.template.activeTaskId !== taskId) return;
+    if (current.status !== 'queued' || current.template.activeTaskId !== taskId) {
+      deps.logger.info(
+        { taskId, status: current.status, activeTaskId: current.template.activeTaskId },
+        'task not started: it changed while its victims were read',
+      );
+      return false;
+    }
     if (choosesVictims && (await tx.taskItem.count({ where: { taskId } })) === 0) {
       const victims = orderVictims(
         await shrinkCandidates(tx, task.templateId, task.accountId, taskId),
@@ -91,8 +97,10 @@ async function start(deps: EngineDeps, taskId: string): Promise<void> {
       data: { status: 'running', startedAt: now, deadlineAt: new Date(now.getTime() + settings.deadlineMs) },
     });
     await deps.events.append(taskId, [{ type: 'task.started' }], tx);
+    return true;
   });
-  await saveProgress(deps, taskId);
+  if (started) await saveProgress(deps, taskId);
+  return started;
 }
 
 function accountLimit(deps: EngineDeps, options: unknown): AccountLimit & { listLagMs?: number } {
@@ -116,10 +124,19 @@ async function beginRollback(deps: EngineDeps, taskId: string): Promise<boolean>
 }
 
 const HALT_CHECK_MS = 250;
+/** A round sends new creates for at least this long before it looks at the platform again. */
+const MIN_SEND_WINDOW_MS = 1_000;
+/** Task counts on the row are this fresh at worst while a round sends calls. */
+const PROGRESS_EVERY_MS = 1_000;
 
-/** Polls the task row while a round sends calls, so new creates stop soon after a cancel. */
-function watchForHalt(deps: EngineDeps, taskId: string, deadlineAt: Date | null) {
+/**
+ * While a round sends calls: polls the task row so new creates stop soon after a cancel or the
+ * deadline, and saves the counts every second, so a dashboard sees a long round move.
+ */
+function watchRound(deps: EngineDeps, taskId: string, deadlineAt: Date | null) {
   let halted = false;
+  let lastProgress = Date.now();
+  let saving: Promise<unknown> | undefined;
   const timer = setInterval(() => {
     if (deadlineAt && Date.now() > deadlineAt.getTime()) halted = true;
     deps.prisma.task
@@ -128,17 +145,41 @@ function watchForHalt(deps: EngineDeps, taskId: string, deadlineAt: Date | null)
         if (t?.status !== 'running') halted = true;
       })
       .catch(() => undefined);
+    if (!saving && Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
+      lastProgress = Date.now();
+      saving = saveProgress(deps, taskId)
+        .catch(() => undefined)
+        .finally(() => (saving = undefined));
+    }
   }, HALT_CHECK_MS);
-  return { halted: () => halted, stop: () => clearInterval(timer) };
+  return {
+    halted: () => halted,
+    async stop() {
+      clearInterval(timer);
+      await saving;
+    },
+  };
 }
 
 export async function runTask(deps: EngineDeps, taskId: string, stopping: AbortSignal): Promise<void> {
   const { prisma, settings } = deps;
   const first = await prisma.task.findUnique({ where: { id: taskId }, include: { template: true } });
-  if (!first || ['succeeded', 'partially_succeeded', 'failed', 'cancelled'].includes(first.status)) return;
+  if (!first) {
+    // A job this database never made: another deployment shares the Redis prefix and queue.
+    deps.logger.warn({ taskId }, 'a job names a task this database does not have; is CLOUDPLANE_REDIS_PREFIX shared?');
+    return;
+  }
+  if (['succeeded', 'partially_succeeded', 'failed', 'cancelled'].includes(first.status)) return;
   // Not this task's turn: the hand-over adds a job when it is.
-  if (first.template.activeTaskId !== taskId) return;
-  if (first.status === 'queued') await start(deps, taskId);
+  if (first.template.activeTaskId !== taskId) {
+    deps.logger.info(
+      { taskId, activeTaskId: first.template.activeTaskId },
+      'job left alone: another task holds the template; this one starts when it is handed over',
+    );
+    return;
+  }
+  // A task that did not start (cancelled meanwhile, or handed elsewhere) is not ours to run or finish.
+  if (first.status === 'queued' && !(await start(deps, taskId))) return;
 
   const task = await prisma.task.findUniqueOrThrow({
     where: { id: taskId },
@@ -217,19 +258,15 @@ export async function runTask(deps: EngineDeps, taskId: string, stopping: AbortS
     for (const item of items) {
       const machine = seen.byItem.get(item.id);
       const job = item.jobId ? seen.jobs.get(item.jobId) : undefined;
-      const observed = { machine, now, listLagMs: ctx.listLagMs, maxAttempts: settings.maxAttempts, cancelling };
-      let step: Step;
-      if (job?.state === 'failed' && !machine) {
-        step = {
-          do: 'fail',
-          code: job.providerCode ?? 'job_failed',
-          message: job.providerMessage ?? 'the platform job failed',
-        };
-      } else if (job?.state === 'running' && !machine) {
-        step = { do: 'wait' };
-      } else {
-        step = item.action === 'create' ? decideCreate(item, observed) : decideDelete(item, observed);
-      }
+      const observed = {
+        machine,
+        ...(job ? { job } : {}),
+        now,
+        listLagMs: ctx.listLagMs,
+        maxAttempts: settings.maxAttempts,
+        cancelling,
+      };
+      const step: Step = item.action === 'create' ? decideCreate(item, observed) : decideDelete(item, observed);
       if (step.do === 'create' || step.do === 'delete') {
         if (item.nextAttemptAt && item.nextAttemptAt.getTime() > now) continue;
         calls.push({ item, step });
@@ -239,17 +276,20 @@ export async function runTask(deps: EngineDeps, taskId: string, stopping: AbortS
     }
     await applyBookkeepingBatch(deps, ctx, bookkeeping);
 
-    // A long round of calls must still notice a cancel (or the deadline) between calls.
-    const halt = watchForHalt(deps, taskId, current.deadlineAt);
+    // A long round of calls must still notice a cancel (or the deadline) between calls. It also
+    // stops sending new creates after a poll period, so machines that already boot are observed
+    // (and counted) while the rest of a big task is still being sent.
+    const round = watchRound(deps, taskId, current.deadlineAt);
+    const sendUntil = Date.now() + Math.max(settings.pollMs, MIN_SEND_WINDOW_MS);
     try {
       const creates = calls.filter((c) => c.step.do === 'create').map((c) => c.item);
       const deletes = calls.filter((c) => c.step.do === 'delete').map((c) => c.item);
-      await sendCreates(deps, ctx, creates, () => stopping.aborted || halt.halted());
+      await sendCreates(deps, ctx, creates, () => stopping.aborted || round.halted() || Date.now() > sendUntil);
       await forEachLimited(deletes, limit.concurrency, async (item) => {
         if (!stopping.aborted) await sendDelete(deps, ctx, item);
       });
     } finally {
-      halt.stop();
+      await round.stop();
     }
 
     if (ctx.events.length) {

@@ -9,7 +9,6 @@
  * what a crash between a commit and a queue add can leave behind.
  */
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
-import type { Logger } from '../logger.ts';
 import type { TaskQueue } from './queue.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -45,17 +44,34 @@ export async function handOver(tx: Tx, templateId: string, finishedTaskId: strin
   return next?.id ?? null;
 }
 
+/** What ensureJob found and did: the sweeper reports tasks it cannot get going. */
+export type EnsureResult =
+  | { did: 'kept'; state: string }
+  | { did: 'added' }
+  | { did: 'replaced'; was: string }
+  | { did: 'blocked'; state: string; reason: string };
+
+/** Job states in which the job will still run (or runs now): nothing to repair. */
+const LIVE_JOB_STATES = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children']);
+
 /**
  * Makes sure the task has a live job. A job id is only deduplicated while
  * the old job is retained, so a finished or failed job of a task that is
- * not final is removed and added again.
+ * not final is removed and added again. A job that cannot be removed (it is
+ * locked by a worker that still holds it) is reported, not silently kept.
  */
-export async function ensureJob(queue: TaskQueue, taskId: string): Promise<void> {
+export async function ensureJob(queue: TaskQueue, taskId: string, retryDelayMs = 2_000): Promise<EnsureResult> {
   const existing = await queue.queue.getJob(taskId);
+  let was: string | undefined;
   if (existing) {
     const state = await existing.getState();
-    if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return;
-    await existing.remove().catch(() => undefined);
+    if (LIVE_JOB_STATES.has(state)) return { did: 'kept', state };
+    try {
+      await existing.remove();
+    } catch (err) {
+      return { did: 'blocked', state, reason: `its ${state} job could not be removed: ${(err as Error).message}` };
+    }
+    was = state;
   }
   await queue.add(
     'task.run',
@@ -64,29 +80,33 @@ export async function ensureJob(queue: TaskQueue, taskId: string): Promise<void>
       jobId: taskId,
       removeOnComplete: true,
       removeOnFail: true,
-      // A job that throws (database down, a bug) is retried every few seconds; each run checks the
+      // A job that throws (a store down, a bug) is retried every few seconds; each run checks the
       // task deadline, so the deadline stays the real bound. After that the sweeper adds a new job.
       attempts: 1_000,
-      backoff: { type: 'fixed', delay: 3_000 },
+      backoff: { type: 'fixed', delay: retryDelayMs },
     },
   );
+  return was === undefined ? { did: 'added' } : { did: 'replaced', was };
 }
 
-/** Repairs lost enqueues and lost hand-overs. Safe to run from every worker at once. */
-export async function sweep(prisma: PrismaClient, queue: TaskQueue, logger: Logger): Promise<number> {
-  let repaired = 0;
-  // Active tasks that are not final must have a job.
+/** One task the sweeper acted on, and what it found. */
+export interface Repair {
+  taskId: string;
+  result: EnsureResult;
+}
+
+/** Repairs lost enqueues and lost hand-overs. Safe to run from every process at once. */
+export async function sweep(prisma: PrismaClient, queue: TaskQueue, retryDelayMs?: number): Promise<Repair[]> {
+  const repairs: Repair[] = [];
+  // Active tasks that are not final must have a live job.
   const active = await prisma.task.findMany({
     where: { status: { in: ['queued', 'running', 'cancelling'] }, template: { activeTaskId: { not: null } } },
-    select: { id: true, templateId: true, template: { select: { activeTaskId: true } } },
+    select: { id: true, template: { select: { activeTaskId: true } } },
   });
   for (const t of active) {
     if (t.template.activeTaskId !== t.id) continue;
-    const job = await queue.queue.getJob(t.id);
-    if (!job || ['completed', 'failed', 'unknown'].includes(await job.getState())) {
-      await ensureJob(queue, t.id);
-      repaired++;
-    }
+    const result = await ensureJob(queue, t.id, retryDelayMs);
+    if (result.did !== 'kept') repairs.push({ taskId: t.id, result });
   }
   // Templates left idle with tasks waiting, or held by a task that already finished.
   const stuck = await prisma.template.findMany({
@@ -96,7 +116,7 @@ export async function sweep(prisma: PrismaClient, queue: TaskQueue, logger: Logg
         { activeTask: { status: { in: ['succeeded', 'partially_succeeded', 'failed', 'cancelled'] } } },
       ],
     },
-    select: { id: true, activeTaskId: true },
+    select: { id: true },
   });
   for (const tpl of stuck) {
     const next = await prisma.$transaction(async (tx) => {
@@ -119,11 +139,7 @@ export async function sweep(prisma: PrismaClient, queue: TaskQueue, logger: Logg
       if (oldest && (await admit(tx, tpl.id, oldest.id))) return oldest.id;
       return null;
     });
-    if (next) {
-      await ensureJob(queue, next);
-      repaired++;
-    }
+    if (next) repairs.push({ taskId: next, result: await ensureJob(queue, next, retryDelayMs) });
   }
-  if (repaired) logger.info({ repaired }, 'sweeper restarted tasks without a job');
-  return repaired;
+  return repairs;
 }

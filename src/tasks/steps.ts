@@ -86,10 +86,13 @@ export async function applyBookkeeping(deps: EngineDeps, ctx: StepContext, item:
     case 'adopt': {
       const m = step.machine;
       const state = m.status === 'running' ? 'succeeded' : m.status === 'error' ? 'failed' : 'waiting';
+      // An earlier attempt's error (a 500 whose create took effect after all) is not this item's outcome.
       await write({
         state,
         instanceId: m.providerId,
-        ...(state === 'failed' ? { errorCode: m.statusRaw, errorMessage: `the machine went to ${m.statusRaw}` } : {}),
+        ...(state === 'failed'
+          ? { errorCode: m.statusRaw, errorMessage: `the machine went to ${m.statusRaw}` }
+          : { errorCode: null, errorMessage: null }),
       });
       ctx.events.push({ type: 'item.found', data: { seq: item.seq, providerId: m.providerId, status: m.status } });
       return;

@@ -10,11 +10,14 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { isUnreachable } from '../db/store-errors.ts';
+import type { StoreHealth } from '../db/store-health.ts';
 import type { Logger } from '../logger.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { JOB_DATA, QUEUE_NAME, type JobName } from './queue.ts';
+import { startOrphanAudit } from './orphan-audit.ts';
 import { runTask, WorkerStopping } from './run-task.ts';
-import { sweep } from './scheduling.ts';
+import { startSweeper } from './sweeper.ts';
 
 export interface WorkerOptions {
   connection: ConnectionOptions;
@@ -26,6 +29,12 @@ export interface WorkerOptions {
   /** The scaling engine; without it the worker runs only the housekeeping jobs. */
   engine?: EngineDeps;
   sweepEveryMs?: number;
+  /** Delay before a task job whose round failed (a store away) runs again. */
+  retryDelayMs?: number;
+  /** Store outages are logged once there, not once per failed job. */
+  health?: StoreHealth;
+  /** How often each account is audited for orphan machines; absent = no audit in this worker. */
+  orphanAuditMs?: number;
 }
 
 type Handler = (job: Job, token: string | undefined) => Promise<unknown>;
@@ -74,27 +83,45 @@ export function startWorker(opts: WorkerOptions) {
       autorun: true,
     },
   );
-  worker.on('failed', (job, err) => log.warn({ jobId: job?.id, job: job?.name, err: err.message }, 'job failed'));
-  worker.on('error', (err) => log.error({ err: err.message }, 'worker error'));
+  worker.on('failed', (job, err) => {
+    if (opts.health?.report(err)) log.debug({ jobId: job?.id, err: err.message }, 'job round failed on a store outage');
+    else log.warn({ jobId: job?.id, job: job?.name, err: err.message }, 'job failed');
+  });
+  worker.on('error', (err) => {
+    // Most of the worker's errors are its Redis connections'; a job's own failure is 'failed'.
+    if (opts.health && isUnreachable(err)) opts.health.connectionError('redis', err);
+    // A job whose keys vanished (Redis restarted without its data): the sweeper gives the task a new one.
+    else if (/Missing (key|lock) for job|could not renew lock/.test(err.message))
+      log.warn({ err: err.message }, 'a job vanished from Redis; the sweeper re-adds it');
+    else log.error({ err: err.message }, 'worker error');
+  });
 
-  let sweeping: Promise<unknown> | undefined;
   const sweeper = opts.engine
-    ? setInterval(() => {
-        const engine = opts.engine!;
-        sweeping ??= sweep(engine.prisma, engine.queue, log)
-          .catch((err: Error) => log.warn({ err: err.message }, 'sweep failed'))
-          .finally(() => (sweeping = undefined));
-      }, opts.sweepEveryMs ?? 10_000)
+    ? startSweeper({
+        prisma: opts.engine.prisma,
+        queue: opts.engine.queue,
+        logger: log,
+        everyMs: opts.sweepEveryMs ?? 10_000,
+        retryDelayMs: opts.retryDelayMs ?? 2_000,
+        ...(opts.health ? { health: opts.health } : {}),
+      })
     : undefined;
+
+  const audit =
+    opts.engine && opts.orphanAuditMs
+      ? startOrphanAudit(opts.engine, {
+          everyMs: opts.orphanAuditMs,
+          isStoreOutage: (err) => opts.health?.report(err) ?? false,
+        })
+      : undefined;
 
   return {
     worker,
     /** Stops taking jobs; task jobs are handed back, others finish; then connections close. */
     async close() {
       stopping.abort();
-      if (sweeper) clearInterval(sweeper);
+      await Promise.all([sweeper?.close(), audit?.close()]);
       await worker.close();
-      await sweeping;
     },
   };
 }

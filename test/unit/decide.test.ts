@@ -162,3 +162,38 @@ describe('final status', () => {
     expect(end({ succeeded: 3 }, { deadlineExceeded: true })).toBe('failed');
   });
 });
+
+describe('decideCreate with a platform job', () => {
+  const sent = item({ state: 'submitted', attempts: 1, submittedAt: new Date(95_000) });
+  it('waits while the job runs, however long the list lag has passed', () => {
+    expect(decideCreate({ ...sent, submittedAt: new Date(0) }, seen({ job: { state: 'running' } }))).toEqual({
+      do: 'wait',
+    });
+  });
+  it("fails the item with the platform's code when the job fails", () => {
+    const step = decideCreate(sent, seen({ job: { state: 'failed', providerCode: '9', providerMessage: 'no host' } }));
+    expect(step).toEqual({ do: 'fail', code: '9', message: 'no host' });
+  });
+  it('never sends the create again once the job succeeded, even when the machine is not listed', () => {
+    expect(decideCreate(sent, seen({ job: { state: 'succeeded' } }))).toEqual({ do: 'wait' });
+    const late = decideCreate({ ...sent, submittedAt: new Date(0) }, seen({ job: { state: 'succeeded' } }));
+    expect(late).toMatchObject({ do: 'fail', code: 'vanished' });
+  });
+  it('lets a seen machine decide, whatever the job says', () => {
+    expect(decideCreate(sent, seen({ machine: machine('running'), job: { state: 'running' } }))).toMatchObject({
+      do: 'adopt',
+    });
+  });
+  it('never creates twice for any job state and elapsed time (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('running', 'succeeded', 'failed' as const),
+        fc.integer({ min: 0, max: 200_000 }),
+        (state, at) => {
+          const step = decideCreate({ ...sent, submittedAt: new Date(at) }, seen({ job: { state } }));
+          expect(step.do).not.toBe('create');
+        },
+      ),
+    );
+  });
+});
