@@ -18,6 +18,7 @@ import {
   type ProviderDefinition,
 } from './contract.ts';
 import { createHttpClient } from './http.ts';
+import { bridgx } from './bridgx/index.ts';
 import { h3cCloudos } from './h3c-cloudos/index.ts';
 
 /**
@@ -25,7 +26,7 @@ import { h3cCloudos } from './h3c-cloudos/index.ts';
  * options; the registry sees them as the zod schemas that parse unknown input
  * into them, which is all it needs (the factory only ever gets parsed values).
  */
-const DEFINITIONS = [h3cCloudos].map(erase);
+const DEFINITIONS = [erase(h3cCloudos), erase(bridgx)];
 
 function erase<C, O extends BaseAccountOptions>(d: ProviderDefinition<C, O>): ProviderDefinition<unknown> {
   return d as unknown as ProviderDefinition<unknown>;
