@@ -75,15 +75,195 @@ interface Ctx {
   images?: Image[];
   instanceId?: string;
   jobId?: string;
+  /** The VPC vpcs.create made, for the subnet and security group creates. */
+  vpcId?: string;
+  /** The platform group groups.create made (platform-task and native-group kinds). */
+  groupId?: string;
 }
 
 const CreateAccepted = z.object({ instanceId: z.string().min(1).nullable(), jobId: z.string().min(1).nullable() });
 const Page = z.object({ items: z.array(ProviderInstance), nextPageToken: z.string().nullable() });
 const JobState = z.object({ state: z.enum(['running', 'succeeded', 'failed']), instanceIds: z.array(z.string()) });
 const id = (c: Ctx) => {
-  if (!c.instanceId) throw new Error('instances.create must be declared for the instance capabilities');
+  if (!c.instanceId)
+    throw new Error('instances.create or groups.expand must be declared for the instance capabilities');
   return c.instanceId;
 };
+
+// ── Generic exercisers for network creates, network sync, usage and platform-task groups ──
+// (added with the bridgx adapter; they name no platform and read only the contract).
+
+const GroupExpandAccepted = z.object({ instanceIds: z.array(z.string().min(1)), jobId: z.string().min(1).nullable() });
+const UsageRecord = z.object({
+  instanceId: z.string().min(1),
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  seconds: z.number().nonnegative(),
+  groupId: z.string().optional(),
+});
+const suffix = () => `${Date.now() % 100000}${Math.floor(Math.random() * 100)}`;
+
+/** The last /28 of a CIDR block, for a subnet inside a VPC this test did not make. */
+function lastBlock(cidr: string): string {
+  const [ip, mask] = cidr.split('/');
+  const base = ip!.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+  const end = base + 2 ** (32 - Number(mask)) - 16;
+  return `${[24, 16, 8, 0].map((s) => (end >>> s) & 255).join('.')}/28`;
+}
+
+async function someVpc(c: Ctx): Promise<{ id: string; cidr: string | null; made: boolean }> {
+  if (c.vpcId) return { id: c.vpcId, cidr: null, made: true };
+  const vpc = (await c.provider.listVpcs()).find((v) => v.cidr);
+  if (!vpc) throw new Error('no VPC with a CIDR to create in');
+  return { id: vpc.id, cidr: vpc.cidr, made: false };
+}
+
+/** Follows a platform job until it succeeds (a failed job fails the step). */
+async function jobDone(c: Ctx, jobId: string) {
+  if (!c.provider.supports('jobs.get')) return;
+  await vi.waitFor(
+    async () => {
+      const job = JobState.parse(await c.provider.getJob(jobId));
+      if (job.state === 'failed') throw new Error(`job ${jobId} failed`);
+      if (job.state !== 'succeeded') throw new Error(`job ${jobId} still running`);
+    },
+    { timeout: 15_000, interval: 100 },
+  );
+}
+
+const group = (c: Ctx) => {
+  if (!c.groupId) throw new Error('groups.create must be declared for the group capabilities');
+  return c.groupId;
+};
+
+/** Waits until the group lists `n` machines, none of them in transition. */
+async function membersSettle(c: Ctx, n: number) {
+  let members: z.infer<typeof ProviderInstance>[] = [];
+  await vi.waitFor(
+    async () => {
+      members = z.array(ProviderInstance).parse(await c.provider.listGroupMembers(group(c)));
+      if (members.length !== n) throw new Error(`${members.length} members, want ${n}`);
+      if (members.some((m) => TRANSITIONAL.has(m.status))) throw new Error('members still in transition');
+    },
+    { timeout: 15_000, interval: 100 },
+  );
+  return members;
+}
+
+const NETWORK_CREATES_SYNC_USAGE: Array<[Capability, (c: Ctx) => Promise<void>]> = [
+  [
+    'vpcs.create',
+    async (c) =>
+      void (c.vpcId = Vpc.parse(await c.provider.createVpc({ name: `cpc-vpc-${suffix()}`, cidr: '10.40.0.0/16' })).id),
+  ],
+  [
+    'subnets.create',
+    async (c) => {
+      const vpc = await someVpc(c);
+      const cidr = vpc.made ? '10.40.1.0/24' : lastBlock(vpc.cidr!);
+      // A VPC just made may take a moment before it takes switches.
+      await vi.waitFor(
+        async () =>
+          void Subnet.parse(
+            await c.provider.createSubnet({
+              name: `cpc-subnet-${suffix()}`,
+              vpcId: vpc.id,
+              cidr,
+              zone: c.zones?.[0]?.id,
+            }),
+          ),
+        { timeout: 15_000, interval: 200 },
+      );
+    },
+  ],
+  [
+    'security_groups.create',
+    async (c) => {
+      const vpc = await someVpc(c);
+      const rules = [
+        { direction: 'ingress', protocol: 'tcp', portRange: '22-22', cidr: '10.0.0.0/8', action: 'allow' },
+      ] as const;
+      SecurityGroup.parse(
+        await c.provider.createSecurityGroup({ name: `cpc-sg-${suffix()}`, vpcId: vpc.id, rules: [...rules] }),
+      );
+    },
+  ],
+  [
+    'networks.sync',
+    async (c) => {
+      const { jobId } = z.object({ jobId: z.string().min(1) }).parse(await c.provider.syncNetworks({}));
+      await jobDone(c, jobId);
+      c.jobId ??= jobId;
+    },
+  ],
+  [
+    'usage.get',
+    async (c) => {
+      const day = new Date().toISOString().slice(0, 10);
+      z.array(UsageRecord).parse(await c.provider.getUsage({ from: day, to: day }));
+    },
+  ],
+];
+
+/** A group made from the catalog, grown by two machines (one kept for the instance steps), shrunk by one. */
+const PLATFORM_GROUPS: Array<[Capability, (c: Ctx) => Promise<void>]> = [
+  [
+    'groups.create',
+    async (c) => {
+      const spec = MachineSpec.parse({
+        zone: c.zones?.[0]?.id,
+        instanceType: c.types?.[0]?.id,
+        image: c.images?.[0]?.id,
+        ...c.kind.specExtras,
+      });
+      const made = z
+        .object({ groupId: z.string().min(1) })
+        .parse(
+          await c.provider.createGroup({
+            name: `cpc-group-${suffix()}`,
+            namePrefix: 'cpc',
+            spec,
+            tags: { 'cp-test': '1' },
+          }),
+        );
+      c.groupId = made.groupId;
+    },
+  ],
+  [
+    'groups.expand',
+    async (c) => {
+      const accepted = GroupExpandAccepted.parse(
+        await c.provider.expandGroup({ groupId: group(c), count: 2, requestId: randomUUID() }),
+      );
+      if (accepted.jobId) {
+        // jobs.get is then exercised on a platform task rather than on an instant sync job.
+        c.jobId = accepted.jobId;
+        await jobDone(c, accepted.jobId);
+      }
+      const members = c.provider.supports('groups.members') ? await membersSettle(c, 2) : [];
+      c.instanceId ??= accepted.instanceIds[0] ?? members[0]?.providerId;
+    },
+  ],
+  ['groups.members', async (c) => void z.array(ProviderInstance).parse(await c.provider.listGroupMembers(group(c)))],
+  [
+    'groups.shrink',
+    async (c) => {
+      const members = z.array(ProviderInstance).parse(await c.provider.listGroupMembers(group(c)));
+      const victim = members.find((m) => m.providerId !== c.instanceId);
+      if (!victim) throw new Error('groups.shrink needs a member besides the one kept');
+      const { jobId } = z
+        .object({ jobId: z.string().min(1).nullable() })
+        .parse(
+          await c.provider.shrinkGroup({
+            groupId: group(c),
+            instanceIds: [victim.providerId],
+            requestId: randomUUID(),
+          }),
+        );
+      if (jobId) await jobDone(c, jobId);
+      await membersSettle(c, members.length - 1);
+    },
+  ],
+];
 
 /** How each capability is exercised, in this order (a machine is made before it is acted on). */
 const EXERCISE: Array<[Capability, (c: Ctx) => Promise<void>]> = [
@@ -104,6 +284,7 @@ const EXERCISE: Array<[Capability, (c: Ctx) => Promise<void>]> = [
     'security_groups.get',
     async (c) => void SecurityGroup.nullable().parse(await c.provider.getSecurityGroup('missing')),
   ],
+  ...NETWORK_CREATES_SYNC_USAGE,
   [
     'instances.create',
     async (c) => {
@@ -122,6 +303,7 @@ const EXERCISE: Array<[Capability, (c: Ctx) => Promise<void>]> = [
       await settle(c);
     },
   ],
+  ...PLATFORM_GROUPS,
   ['instances.get', async (c) => void expect(ProviderInstance.parse(await c.provider.getInstance(id(c)))).toBeTruthy()],
   ['instances.list', async (c) => void Page.parse(await c.provider.listInstances({ pageSize: 10 }))],
   ['instances.console', async (c) => void Console.parse(await c.provider.getConsole(id(c)))],
