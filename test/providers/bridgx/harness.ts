@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { request } from 'undici';
+import { expect } from 'vitest';
+import { ProviderError } from '../../../src/providers/contract.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { createProviderPool, type Provider } from '../../../src/providers/registry.ts';
 import {
@@ -106,4 +108,16 @@ export async function startBridgx(
       await running.close();
     },
   };
+}
+
+/** The ProviderError a call rejects with (fails the test when it resolves). */
+export async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
+  const err = await promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ProviderError);
+  return err as ProviderError;
 }
