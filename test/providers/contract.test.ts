@@ -215,16 +215,14 @@ const PLATFORM_GROUPS: Array<[Capability, (c: Ctx) => Promise<void>]> = [
         image: c.images?.[0]?.id,
         ...c.kind.specExtras,
       });
-      const made = z
-        .object({ groupId: z.string().min(1) })
-        .parse(
-          await c.provider.createGroup({
-            name: `cpc-group-${suffix()}`,
-            namePrefix: 'cpc',
-            spec,
-            tags: { 'cp-test': '1' },
-          }),
-        );
+      const made = z.object({ groupId: z.string().min(1) }).parse(
+        await c.provider.createGroup({
+          name: `cpc-group-${suffix()}`,
+          namePrefix: 'cpc',
+          spec,
+          tags: { 'cp-test': '1' },
+        }),
+      );
       c.groupId = made.groupId;
     },
   ],
@@ -250,15 +248,13 @@ const PLATFORM_GROUPS: Array<[Capability, (c: Ctx) => Promise<void>]> = [
       const members = z.array(ProviderInstance).parse(await c.provider.listGroupMembers(group(c)));
       const victim = members.find((m) => m.providerId !== c.instanceId);
       if (!victim) throw new Error('groups.shrink needs a member besides the one kept');
-      const { jobId } = z
-        .object({ jobId: z.string().min(1).nullable() })
-        .parse(
-          await c.provider.shrinkGroup({
-            groupId: group(c),
-            instanceIds: [victim.providerId],
-            requestId: randomUUID(),
-          }),
-        );
+      const { jobId } = z.object({ jobId: z.string().min(1).nullable() }).parse(
+        await c.provider.shrinkGroup({
+          groupId: group(c),
+          instanceIds: [victim.providerId],
+          requestId: randomUUID(),
+        }),
+      );
       if (jobId) await jobDone(c, jobId);
       await membersSettle(c, members.length - 1);
     },
