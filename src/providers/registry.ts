@@ -18,6 +18,7 @@ import {
   type ProviderDefinition,
 } from './contract.ts';
 import { createHttpClient } from './http.ts';
+import { bridgx } from './bridgx/index.ts';
 import { h3cCloudos } from './h3c-cloudos/index.ts';
 import { legacyCluster } from './legacy-cluster/index.ts';
 import { inspurEcs } from './inspur-ecs/index.ts';
@@ -28,7 +29,7 @@ import { starvcenter } from './starvcenter/index.ts';
  * options; the registry sees them as the zod schemas that parse unknown input
  * into them, which is all it needs (the factory only ever gets parsed values).
  */
-const DEFINITIONS = [erase(h3cCloudos), erase(starvcenter), erase(inspurEcs), erase(legacyCluster)];
+const DEFINITIONS = [erase(h3cCloudos), erase(starvcenter), erase(inspurEcs), erase(legacyCluster), erase(bridgx)];
 
 function erase<C, O extends BaseAccountOptions>(d: ProviderDefinition<C, O>): ProviderDefinition<unknown> {
   return d as unknown as ProviderDefinition<unknown>;

@@ -44,6 +44,12 @@ export interface CreateInstanceInput {
   outcome?: 'running' | 'error';
   /** Seed an existing machine directly in a state (platforms that cannot create). */
   initialState?: NeutralState;
+  /**
+   * Create as of this earlier moment (default now): creation time, boot deadline and list
+   * visibility count from it. For platforms whose own tasks start lazily, when a read finds
+   * that a queued task should have started some time ago.
+   */
+  at?: number;
 }
 
 export type ActResult =
@@ -74,7 +80,8 @@ export interface InstanceStore {
   /** Settled instance or undefined; hides lagging instances unless the config says a get sees them. */
   get(tenant: string | null, id: string, opts?: { includeLagging?: boolean }): SimInstance | undefined;
   list(tenant: string, opts?: ListOptions): ListResult;
-  act(tenant: string | null, id: string, action: InstanceAction): ActResult;
+  /** `at` (default now): when the action was sent, for platform tasks that start lazily (see create). */
+  act(tenant: string | null, id: string, action: InstanceAction, opts?: { at?: number }): ActResult;
   force(
     id: string,
     change: { state?: NeutralState; rawStatus?: string | null; to?: NeutralState | 'gone'; inMs?: number },
@@ -151,7 +158,7 @@ export function createInstanceStore(deps: {
 
   return {
     create(input) {
-      const now = deps.clock.now();
+      const now = Math.min(input.at ?? Number.POSITIVE_INFINITY, deps.clock.now());
       const cfg = deps.config();
       const id = input.id ?? deps.ids.uuid();
       if (byId.has(id)) throw new Error(`instance ${id} exists`);
@@ -216,10 +223,10 @@ export function createInstanceStore(deps: {
       return { ok: true, items, hasMore: false };
     },
 
-    act(tenant, id, action) {
+    act(tenant, id, action, opts) {
       const inst = this.get(tenant, id);
       if (!inst) return { ok: false, reason: 'not_found' };
-      const now = deps.clock.now();
+      const now = Math.min(opts?.at ?? Number.POSITIVE_INFINITY, deps.clock.now());
       const plan = planAction(action, inst.state, deps.config().delays, now);
       if (!plan.ok) return { ok: false, reason: 'invalid_state', instance: inst };
       if (plan.noop) return { ok: true, instance: inst, noop: true };
@@ -228,7 +235,7 @@ export function createInstanceStore(deps: {
       inst.rawStatus = null;
       inst.lastAction = action;
       inst.updatedAt = now;
-      touch(inst, now); // a zero delay settles at once
+      touch(inst, deps.clock.now()); // a zero (or already elapsed) delay settles at once
       return { ok: true, instance: inst, noop: false };
     },
 

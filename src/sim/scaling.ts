@@ -17,10 +17,14 @@ export interface ExpandInput {
   /** Instance name for item n (0-based). */
   nameOf: (n: number) => string;
   attrs?: Record<string, unknown>;
-  /** Platform-style id of item n (default: a seeded UUID). */
+  /** Instance id for item n (default: a generated UUID), for platforms with their own id shape. */
   idOf?: (n: number) => string;
-  /** Per-item attrs merged over `attrs` (addresses, row ids…). */
+  /** Platform attributes for item n, merged over `attrs`. */
   attrsOf?: (n: number) => Record<string, unknown>;
+  /** Forced outcome of item n (a partly failing expand); undefined leaves it to the configured error rate. */
+  outcomeOf?: (n: number) => 'running' | 'error' | undefined;
+  /** When the platform started the expand (default now; see `CreateInstanceInput.at`). */
+  at?: number;
 }
 
 export interface ShrinkInput {
@@ -29,6 +33,8 @@ export interface ShrinkInput {
   /** Explicit victims; otherwise the newest `count` members. */
   ids?: string[];
   count?: number;
+  /** When the platform started the shrink (default now). */
+  at?: number;
 }
 
 export function groupMembers(engine: SimEngine, tenant: string, group: string): SimInstance[] {
@@ -39,12 +45,15 @@ export function expandGroup(engine: SimEngine, input: ExpandInput): SimJob {
   const ids: string[] = [];
   for (let n = 0; n < input.count; n++) {
     const attrs = input.attrsOf ? { ...input.attrs, ...input.attrsOf(n) } : input.attrs;
+    const outcome = input.outcomeOf?.(n);
     const inst = engine.instances.create({
       tenant: input.tenant,
       name: input.nameOf(n),
       tags: { [GROUP_TAG]: input.group },
-      ...(input.idOf ? { id: input.idOf(n) } : {}),
       ...(attrs ? { attrs } : {}),
+      ...(input.idOf ? { id: input.idOf(n) } : {}),
+      ...(outcome ? { outcome } : {}),
+      ...(input.at !== undefined ? { at: input.at } : {}),
     });
     ids.push(inst.id);
   }
@@ -72,7 +81,8 @@ export function shrinkGroup(engine: SimEngine, input: ShrinkInput): SimJob {
   const members = groupMembers(engine, input.tenant, input.group);
   const count = input.count ?? 0;
   const victims = input.ids ?? (count > 0 ? members.slice(-count).map((i) => i.id) : []);
-  for (const id of victims) engine.instances.act(input.tenant, id, 'delete');
+  for (const id of victims)
+    engine.instances.act(input.tenant, id, 'delete', input.at !== undefined ? { at: input.at } : {});
   return engine.jobs.create({
     tenant: input.tenant,
     kind: 'group.shrink',
