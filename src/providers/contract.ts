@@ -403,6 +403,8 @@ export interface ProviderDefinition<Credentials = unknown, Options extends BaseA
   options: z.ZodType<Options>;
   /** Default per-call timeout, when the account does not set one. */
   defaultTimeoutMs: number;
+  /** The time zone of the calendar days `getUsage` reports (an IANA name or an offset such as `+08:00`). */
+  usageTimeZone?: string;
   /** Reads the platform's envelope into a verdict, when success and failure live inside an HTTP 200. */
   classify?: ResponseClassifier;
   /** The platform's documented extra operations, run with `runOperation` (capability `operations.run`). */

@@ -17,6 +17,7 @@ import { providerRoutes } from '../api/providers.ts';
 import { templateRoutes } from '../api/templates.ts';
 import { taskRoutes } from '../api/tasks.ts';
 import { operationRoutes } from '../api/operations.ts';
+import { usageRoutes } from '../api/usage.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { idempotencyPlugin } from './idempotency.ts';
 import { inputGuardPlugin } from './input-guard.ts';
@@ -89,6 +90,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(networkRoutes, { providers: s.providers });
   await app.register(taskRoutes, { tasks: s.tasks, waker: s.waker });
   await app.register(operationRoutes, { providers: s.providers });
+  await app.register(usageRoutes, { usage: s.usage });
 
   return app;
 }

@@ -16,6 +16,7 @@ import { createAccountProviders } from '../inventory/account-providers.ts';
 import { createCatalogCache } from '../inventory/catalog-cache.ts';
 import { createInstanceRecords } from '../inventory/instance-records.ts';
 import { createInstanceSync } from '../inventory/instance-sync.ts';
+import { createUsage } from '../inventory/usage.ts';
 import { createProviderPool } from '../providers/registry.ts';
 import type { Redis } from '../db/redis.ts';
 import { createTaskService } from '../api/task-service.ts';
@@ -89,6 +90,7 @@ export function createServices(s: ServiceSettings) {
     accounts: createAccountService({ prisma: s.prisma, accounts: accountsRepo, providers, pool, catalog }),
     templates: createTemplateService({ prisma: s.prisma, providers, catalog, box }),
     instances: createInstanceService({ prisma: s.prisma, providers, records, sync, box }),
+    usage: createUsage({ prisma: s.prisma, providers }),
     async close() {
       await pool.close();
     },

@@ -40,6 +40,8 @@ export const bridgx: ProviderDefinition<BridgxCredentials, BridgxOptions> = {
   // BridgX runs its own expand and shrink tasks and has no get-task-by-id: the engine follows the
   // task in its task list and finds the machines in the cluster's membership (A57, A58).
   scaling: 'platform_tasks',
+  // A63: the cost API counts per calendar day in UTC+08:00 (China Standard Time).
+  usageTimeZone: '+08:00',
   // Lists page by page_number (A46): machines coming and going between pages shift them, so one
   // pass is not a consistent picture.
   paging: { style: 'page_number', consistent: false },
