@@ -188,16 +188,20 @@ export function createTemplateService(deps: {
         throw conflict(`the template's group still has ${live} machine(s); shrink it to zero first`, {
           instances: live,
         });
-      // The platform's group goes first: if the platform cannot remove it, the template stays.
+      // The platform's group goes first: if the platform refuses, the template stays. A platform that
+      // cannot remove groups at all keeps it, and the answer says which.
+      let groupKept: string | null = null;
       if (row.groupId) {
         const { provider } = await deps.providers.resolve(row.accountId);
         if (provider.supports('groups.delete')) await provider.deleteGroup(row.groupId);
+        else groupKept = row.groupId;
       }
       // Its finished tasks go with it: they describe a group that no longer exists.
       await prisma.$transaction([
         prisma.task.deleteMany({ where: { templateId: id } }),
         prisma.template.delete({ where: { id } }),
       ]);
+      return { groupKept };
     },
   };
 }

@@ -73,12 +73,15 @@ export const templateRoutes: FastifyPluginAsyncZod<{ templates: TemplateService 
       schema: {
         tags,
         summary: 'Delete a template whose group is empty and idle',
+        description:
+          'On a platform that keeps the group itself and cannot remove it (BridgX clusters), the template goes and the platform keeps its group: the `Cloudplane-Platform-Group-Kept` header names it.',
         params: IdParams,
         response: { 204: z.null() },
       },
     },
     async (req, reply) => {
-      await templates.remove(req.params.id);
+      const { groupKept } = await templates.remove(req.params.id);
+      if (groupKept) reply.header('cloudplane-platform-group-kept', groupKept);
       return reply.code(204).send(null);
     },
   );

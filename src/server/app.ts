@@ -18,6 +18,7 @@ import { templateRoutes } from '../api/templates.ts';
 import { taskRoutes } from '../api/tasks.ts';
 import { operationRoutes } from '../api/operations.ts';
 import { usageRoutes } from '../api/usage.ts';
+import { platformJobRoutes } from '../api/platform-jobs.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { idempotencyPlugin } from './idempotency.ts';
 import { inputGuardPlugin } from './input-guard.ts';
@@ -91,6 +92,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(taskRoutes, { tasks: s.tasks, waker: s.waker });
   await app.register(operationRoutes, { providers: s.providers });
   await app.register(usageRoutes, { usage: s.usage });
+  await app.register(platformJobRoutes, { providers: s.providers });
 
   return app;
 }
