@@ -15,6 +15,7 @@ import { registerProviders } from './commands/providers.ts';
 import { registerScale } from './commands/scale.ts';
 import { registerTasks } from './commands/tasks.ts';
 import { registerTemplates } from './commands/templates.ts';
+import { registerUsage } from './commands/usage.ts';
 import { contextFactory, type Io } from './context.ts';
 import { CliError, UsageError } from './errors.ts';
 import { EXIT, EXIT_CODE_TABLE, type ExitCode } from './exit-codes.ts';
@@ -64,6 +65,7 @@ export function buildProgram(deps: Deps, io: Io): Command {
   registerInstances(program, deps);
   registerScale(program, deps);
   registerTasks(program, deps);
+  registerUsage(program, deps);
   registerCompletion(program, deps);
   return program;
 }

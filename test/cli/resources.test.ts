@@ -210,6 +210,25 @@ describe('templates and instances', () => {
   });
 });
 
+describe('usage', () => {
+  it('prints machine-hours per day with their source, as a table and as JSON', async () => {
+    const day = new Date().toISOString().slice(0, 10);
+    const table = await cli(['usage', '--from', day, '--to', day], env);
+    expect(table.code).toBe(0);
+    expect(table.stdout.split('\n')[0]).toMatch(/^DAY\s+MACHINE-HOURS\s+MACHINES\s+SOURCE\s+ZONE$/);
+    expect(table.stdout).toMatch(new RegExp(`^${day}\\s+[0-9.]+\\s+\\d+\\s+lifetimes\\s+UTC$`, 'm'));
+    const rows = json((await cli(['usage', '--from', day, '--to', day, '-o', 'json'], env)).stdout);
+    expect(rows[0]).toMatchObject({ day, source: 'lifetimes', timeZone: 'UTC' });
+    expect(rows[0].machines).toBeGreaterThan(0);
+  });
+
+  it('refuses a backwards range with the API problem in one line (exit 3)', async () => {
+    const r = await cli(['usage', '--from', '2026-03-11', '--to', '2026-03-10'], env);
+    expect(r.code).toBe(3);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
 function leaves(cmd: Command, path: string[] = []): string[][] {
   if (cmd.commands.length === 0) return [path];
   return cmd.commands.filter((c) => c.name() !== 'help').flatMap((c) => leaves(c, [...path, c.name()]));
