@@ -51,14 +51,20 @@ export function createUsage(deps: { prisma: PrismaClient; providers: AccountProv
     const rows = await deps.prisma.$queryRaw<
       { day: string; accountId: string; templateId: string | null; id: string; hours: number }[]
     >`
-      SELECT to_char(d, 'YYYY-MM-DD') AS day, i."accountId", i."templateId", i."id",
+      WITH days AS (
+        -- UTC calendar days whatever the session's time zone: plain timestamps, placed at UTC.
+        SELECT to_char(d, 'YYYY-MM-DD') AS day, d AT TIME ZONE 'UTC' AS starts,
+          (d + interval '1 day') AT TIME ZONE 'UTC' AS ends
+        FROM generate_series(${q.from}::date::timestamp, ${q.to}::date::timestamp, interval '1 day') AS d
+      )
+      SELECT days.day, i."accountId", i."templateId", i."id",
         EXTRACT(EPOCH FROM (
-          LEAST(COALESCE(i."deletedAt", now()), d + interval '1 day')
-          - GREATEST(COALESCE(i."launchedAt", i."firstSeenAt"), d)
+          LEAST(COALESCE(i."deletedAt", now()), days.ends)
+          - GREATEST(COALESCE(i."launchedAt", i."firstSeenAt"), days.starts)
         ))::float8 / 3600 AS hours
-      FROM generate_series(${q.from}::date::timestamp AT TIME ZONE 'UTC', ${q.to}::date::timestamp AT TIME ZONE 'UTC', interval '1 day') AS d
-      JOIN "Instance" i ON COALESCE(i."launchedAt", i."firstSeenAt") < d + interval '1 day'
-        AND COALESCE(i."deletedAt", now()) > d
+      FROM days
+      JOIN "Instance" i ON COALESCE(i."launchedAt", i."firstSeenAt") < days.ends
+        AND COALESCE(i."deletedAt", now()) > days.starts
       WHERE i."accountId" = ANY(${accountIds}::uuid[])
         AND (${q.template ?? null}::uuid IS NULL OR i."templateId" = ${q.template ?? null}::uuid)
         AND i."providerId" NOT LIKE 'job:%'`;

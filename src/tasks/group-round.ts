@@ -16,6 +16,7 @@
  * same `decide.ts` as every other path.
  */
 import type { ProviderInstance } from '../domain/instance.ts';
+import { isUniqueViolation } from '../db/errors.ts';
 import { taskTag } from './markers.ts';
 import { ProviderError } from '../providers/contract.ts';
 import { decideCreate, decideDelete, type Step } from './decide.ts';
@@ -31,6 +32,10 @@ export interface GroupContext extends StepContext {
 
 /** Platforms cap a group call's size; larger asks go in several calls, one after another. */
 const MAX_PER_CALL = 200;
+/** Machines a round reads by id when the group does not list them (the rest wait for the next round). */
+const READ_BY_ID_MAX = 25;
+/** How much earlier than the call a platform's clock may stamp a machine the call made. */
+const CLOCK_SKEW_MS = 60_000;
 
 type CallRow = Awaited<ReturnType<EngineDeps['prisma']['taskCall']['findMany']>>[number];
 
@@ -71,8 +76,11 @@ export async function groupRound(
     const waiting = items.filter((i) => i.callSeq === call.seq && !i.instanceId && i.state === 'submitted');
     const baseline = new Set(ids(call.baseline));
     const named = ids(call.instanceIds).filter((id) => !held.has(id));
+    // A machine that launched well before the call cannot be its answer (another actor's, a replacement).
+    const notBefore = call.sentAt.getTime() - CLOCK_SKEW_MS;
     const joined = members
       .filter((m) => !baseline.has(m.providerId) && !held.has(m.providerId) && !named.includes(m.providerId))
+      .filter((m) => !m.launchedAt || m.launchedAt.getTime() >= notBefore)
       .sort(
         (a, b) =>
           (a.launchedAt?.getTime() ?? 0) - (b.launchedAt?.getTime() ?? 0) || (a.providerId < b.providerId ? -1 : 1),
@@ -84,7 +92,15 @@ export async function groupRound(
       held.add(id);
       item.instanceId = id;
       item.state = 'waiting';
-      await itemRows(prisma).patch(item.id, { instanceId: id, state: 'waiting', errorCode: null, errorMessage: null });
+      // The list-lag clock restarts now: a machine the answer named may take that long to be listed.
+      item.submittedAt = new Date();
+      await itemRows(prisma).patch(item.id, {
+        instanceId: id,
+        state: 'waiting',
+        submittedAt: item.submittedAt,
+        errorCode: null,
+        errorMessage: null,
+      });
       ctx.events.push({ type: 'item.created', data: { seq: item.seq, providerId: id, call: call.seq } });
       changed = true;
     }
@@ -96,7 +112,18 @@ export async function groupRound(
     changed = (await concludeCall(deps, ctx, call, left, waiting.length > left.length, now)) || changed;
   }
 
-  // 2. Items with a machine: the usual per-item decisions, on what the group lists.
+  // 2. Items with a machine: the usual per-item decisions, on what the group lists. A machine an item
+  //    holds that the group does not list is read by id first: lists lag, and "gone" must be proved.
+  const unlisted = items
+    .filter((i) => i.instanceId && !byId.has(i.instanceId) && i.state !== 'planned')
+    .slice(0, READ_BY_ID_MAX)
+    .map((i) => i.instanceId!);
+  if (unlisted.length && ctx.provider.supports('instances.get')) {
+    for (const id of unlisted) {
+      const m = await deps.limits.run(ctx.accountId, ctx.limit, () => ctx.provider.getInstance(id));
+      if (m) byId.set(id, m);
+    }
+  }
   const steps: { item: ItemRow; step: Step }[] = [];
   const deletes: ItemRow[] = [];
   for (const item of items) {
@@ -152,13 +179,22 @@ async function concludeCall(
   now: number,
 ): Promise<boolean> {
   const since = now - (call.answeredAt ?? call.sentAt).getTime();
+  // A platform job the platform no longer lists (it scrolled out of a task list) says nothing:
+  // the membership decides then.
   const job =
     call.jobId && ctx.provider.supports('jobs.get')
-      ? await deps.limits.run(ctx.accountId, ctx.limit, () => ctx.provider.getJob(call.jobId!))
+      ? await deps.limits
+          .run(ctx.accountId, ctx.limit, () => ctx.provider.getJob(call.jobId!))
+          .catch((err: unknown) => {
+            if (err instanceof ProviderError && err.kind === 'not_found') return undefined;
+            throw err;
+          })
       : undefined;
   if (job?.state === 'running' || since < ctx.listLagMs) return false;
   const fail = async (code: string, message: string) => {
     const steps = left.map((item) => ({ item, step: { do: 'fail', code, message } as Step }));
+    // Items first, then the call: a crash between leaves an open call with no items waiting,
+    // which the next round closes.
     await applyBookkeepingBatch(deps, ctx, steps);
     await deps.prisma.taskCall.update({
       where: { id: call.id },
@@ -170,17 +206,19 @@ async function concludeCall(
     return fail(job.providerCode ?? 'job_failed', job.providerMessage ?? 'the platform task failed');
   if (call.state === 'sending' && !actedForSome && !job) {
     // No answer, nothing joined the group within the list lag: the call never acted. Ask again.
-    await deps.prisma.taskCall.update({ where: { id: call.id }, data: { state: 'lost' } });
     await itemRows(deps.prisma).patchMany(
       left.map((i) => i.id),
       { state: 'planned', callSeq: null, submittedAt: null },
       'submitted',
     );
+    await deps.prisma.taskCall.update({ where: { id: call.id }, data: { state: 'lost' } });
     ctx.events.push({ type: 'group.call_lost', data: { call: call.seq, machines: left.length } });
     return true;
   }
   return fail('not_created', `the platform made ${call.count - left.length} of the ${call.count} machines asked for`);
 }
+
+class FenceLost extends Error {}
 
 /** Writes a group call and its items' marks, then sends it. A crash after the write is settled by `concludeCall`. */
 async function sendCall(
@@ -194,33 +232,36 @@ async function sendCall(
   const last = await prisma.taskCall.findFirst({
     where: { taskId: ctx.taskId },
     orderBy: { seq: 'desc' },
-    select: { seq: true },
+    select: { seq: true, state: true, action: true, requestId: true },
   });
   const seq = (last?.seq ?? 0) + 1;
-  const requestId = `cp-${taskTag(ctx.taskId)}-${seq}`;
-  const call = await prisma.$transaction(async (tx) => {
-    const made = await tx.taskCall.create({
-      data: {
-        taskId: ctx.taskId,
-        seq,
-        action,
-        requestId,
-        count: batch.length,
-        baseline: members.map((m) => m.providerId),
-      },
-    });
-    const rows = itemRows(tx);
-    for (const item of batch) {
-      await rows.patch(item.id, {
-        state: item.state === 'rolling_back' ? 'rolling_back' : 'submitted',
-        callSeq: seq,
-        attempts: { increment: 1 },
-        submittedAt: new Date(),
-        nextAttemptAt: null,
+  // A call proved not to have acted is asked again under its own request id: a platform that
+  // finds its work by that id (a task name) then finds a late one instead of starting a second.
+  const requestId =
+    last && last.state === 'lost' && last.action === action ? last.requestId : `cp-${taskTag(ctx.taskId)}-${seq}`;
+  let call: CallRow;
+  try {
+    call = await prisma.$transaction(async (tx) => {
+      const made = await tx.taskCall.create({
+        data: {
+          taskId: ctx.taskId,
+          seq,
+          action,
+          requestId,
+          count: batch.length,
+          baseline: members.map((m) => m.providerId),
+        },
       });
-    }
-    return made;
-  });
+      // The fence: only items still as this worker read them join the call. A second worker running
+      // the same task (a lapsed job lock) finds them taken and sends nothing.
+      const taken = await itemRows(tx).markForCall(batch, seq);
+      if (taken < batch.length) throw new FenceLost();
+      return made;
+    });
+  } catch (err) {
+    if (err instanceof FenceLost || isUniqueViolation(err)) return;
+    throw err;
+  }
   try {
     const answer =
       action === 'create'
@@ -265,10 +306,7 @@ async function sendCall(
       ctx.events.push({ type: 'item.retry', data: { call: seq, ...fields } });
       return;
     }
-    await prisma.taskCall.update({
-      where: { id: call.id },
-      data: { state: err.retryable ? 'lost' : 'done', ...fields },
-    });
+
     const again = err.retryable || action === 'delete';
     const delay = retryDelay(batch[0]!.attempts + 1, err.retryAfterMs);
     for (const item of batch) {
@@ -285,6 +323,10 @@ async function sendCall(
           : { ...fields, state: 'failed' },
       );
     }
+    await prisma.taskCall.update({
+      where: { id: call.id },
+      data: { state: err.retryable ? 'lost' : 'done', ...fields },
+    });
     ctx.events.push({
       type: again ? 'item.retry' : 'item.failed',
       data: { call: seq, machines: batch.length, ...fields },

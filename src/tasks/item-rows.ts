@@ -100,6 +100,23 @@ export function itemRows(db: Db) {
       }
     },
 
+    /**
+     * Puts items into a group call, fenced like `markSubmitted`: only items that still have the
+     * attempt count read and belong to no call join it. Returns how many did.
+     */
+    async markForCall(batch: { id: string; attempts: number; state: string }[], callSeq: number): Promise<number> {
+      if (batch.length === 0) return 0;
+      const expected = Prisma.join(batch.map((b) => Prisma.sql`(${b.id}::uuid, ${b.attempts}::int)`));
+      return db.$executeRaw`
+        UPDATE "TaskItem" AS t
+        SET "state" = CASE WHEN t."state" = 'rolling_back' THEN t."state" ELSE 'submitted' END,
+            "callSeq" = ${callSeq}, "attempts" = t."attempts" + 1, "submittedAt" = ${new Date()},
+            "nextAttemptAt" = NULL, "updatedAt" = now()
+        FROM (VALUES ${expected}) AS v(id, attempts)
+        WHERE t."id" = v.id AND t."attempts" = v.attempts
+          AND (t."callSeq" IS NULL OR t."state" <> 'submitted')`;
+    },
+
     /** A queued task's items that never started: cancelled. */
     cancelPlanned: (taskId: string) =>
       db.taskItem.updateMany({ where: { taskId, state: 'planned' }, data: { state: 'cancelled' } }),

@@ -98,16 +98,29 @@ export async function auditAccount(deps: EngineDeps, account: AccountRow): Promi
   const orphans: Orphan[] = [];
   for (const f of found) {
     const policy = byTemplate.get(f.templateId)!.orphanPolicy;
-    await deps.records.upsert(account.id, [f.machine], { templateId: f.templateId, taskId: f.taskId });
+    // The delete goes first: a delete that fails leaves the machine an orphan the next audit retries,
+    // not a silently adopted member.
     let action: Orphan['action'] = 'adopted';
     if (policy === 'delete') {
-      await deps.limits.run(account.id, limit, () => provider.deleteInstance(f.machine.providerId));
+      const sent = await deps.limits
+        .run(account.id, limit, () => provider.deleteInstance(f.machine.providerId))
+        .then(() => true)
+        .catch((err: unknown) => {
+          deps.logger.warn(
+            { accountId: account.id, providerId: f.machine.providerId, err: (err as Error).message },
+            'could not delete an orphan machine; the next audit tries again',
+          );
+          return false;
+        });
+      if (!sent) continue;
+      action = 'deleted';
+    }
+    await deps.records.upsert(account.id, [f.machine], { templateId: f.templateId, taskId: f.taskId });
+    if (action === 'deleted')
       await deps.prisma.instance.updateMany({
         where: { accountId: account.id, providerId: f.machine.providerId },
         data: { status: 'deleting' },
       });
-      action = 'deleted';
-    }
     orphans.push({ ...f, action });
   }
   await report(deps, account, orphans);

@@ -176,7 +176,28 @@ export async function runTask(deps: EngineDeps, taskId: string, stopping: AbortS
     return;
   }
   // A task that did not start (cancelled meanwhile, or handed elsewhere) is not ours to run or finish.
-  if (first.status === 'queued' && !(await start(deps, taskId))) return;
+  if (first.status === 'queued') {
+    // A platform refusal while choosing victims (credentials revoked) will not pass: the task ends
+    // with the platform's word instead of being retried for ever before it ever starts.
+    const started = await start(deps, taskId).catch(async (err: unknown) => {
+      if (!(err instanceof UnsupportedOperationError) && !(err instanceof ProviderError && !err.retryable)) throw err;
+      const abort =
+        err instanceof ProviderError
+          ? { code: err.providerCode ?? err.kind, message: err.providerMessage ?? err.message }
+          : { code: 'unsupported', message: err.message };
+      await finishTask(
+        deps,
+        { id: taskId, kind: first.kind, templateId: first.templateId },
+        {
+          cancelRequested: false,
+          deadlineExceeded: false,
+          abort,
+        },
+      );
+      return false;
+    });
+    if (!started) return;
+  }
 
   const task = await prisma.task.findUniqueOrThrow({
     where: { id: taskId },

@@ -28,9 +28,6 @@ CREATE TABLE "TaskCall" (
 );
 
 -- CreateIndex
-CREATE UNIQUE INDEX "TaskCall_requestId_key" ON "TaskCall"("requestId");
-
--- CreateIndex
 CREATE UNIQUE INDEX "TaskCall_taskId_seq_key" ON "TaskCall"("taskId", "seq");
 
 -- AddForeignKey
