@@ -85,6 +85,21 @@
  *     secret (password, secret, token, private key).
  * A70 Creates of VPCs, switches and groups answer an id; the object is read back by it, and when
  *     BridgX cannot show it yet, what was sent is reported (a VPC `Pending`).
+ * A71 How each gap of this platform is closed, as the engine uses this adapter:
+ *     - no get-task-by-id: getJob finds the task in the task list by the request id in its name
+ *       (A57, A58); a task that scrolled out of the list is not_found, and the engine then
+ *       decides from the cluster's membership;
+ *     - no machine-to-task link: the engine records the cluster's membership before each call and
+ *       takes the machines that joined since (launched no earlier than the call) as its answer;
+ *     - a lost answer: the call is asked again under the same request id once the list lag shows
+ *       nothing joined, and this adapter finds the earlier task by that id instead of starting
+ *       a second one (A57);
+ *     - cancel: BridgX cannot stop a task it runs. A Cloudplane cancel sends no further call;
+ *       a platform task already sent runs to its end, and its machines are kept and counted
+ *       (test/providers/bridgx/unified-api.test.ts);
+ *     - cluster update and delete do not exist: a template change the cluster would need is
+ *       refused (501, groups.update); deleting the template keeps the cluster, and the answer's
+ *       `Cloudplane-Platform-Group-Kept` header names it.
  */
 import type { ProviderInstance } from '../../domain/instance.ts';
 import type { Capability } from '../../domain/providers.ts';
