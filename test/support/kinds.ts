@@ -4,7 +4,7 @@
  * extras a create needs. The simulator is driven only through the control
  * API every simulator mounts (`/_sim`), so nothing here names a platform.
  */
-import { request } from 'undici';
+import { simControl } from './sim-control.ts';
 import type { ProviderKind, ScalingStrategy } from '../../src/domain/providers.ts';
 import { definitionOf, providerInfos } from '../../src/providers/registry.ts';
 
@@ -28,16 +28,7 @@ export function scalableKinds(): Array<{ kind: ProviderKind; scaling: ScalingStr
 export async function startKind(kind: ProviderKind) {
   const definition = definitionOf(kind)!;
   const running = await definition.simulator.start({ host: '127.0.0.1', port: 0, fast: true });
-  const control = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) => {
-    const res = await request(`${running.baseUrl}/_sim${path}`, {
-      method,
-      headers: body !== undefined ? { 'content-type': 'application/json' } : {},
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.body.text();
-    if (res.statusCode >= 400) throw new Error(`control ${method} ${path}: ${res.statusCode} ${text}`);
-    return (text ? JSON.parse(text) : undefined) as Json;
-  };
+  const control = simControl(running.baseUrl);
   return {
     kind,
     definition,

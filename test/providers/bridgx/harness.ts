@@ -20,6 +20,7 @@ import {
   type BridgxSimulatorOptions,
 } from '../../../src/providers/bridgx/simulator.ts';
 import { createManualClock, startSimulator, type ManualClock } from '../../../src/sim/index.ts';
+import { simControl } from '../../support/sim-control.ts';
 
 export const TOKEN_CREDENTIALS = { token: DEMO_TOKEN };
 export const BASE_OPTIONS = {
@@ -64,16 +65,7 @@ export async function startBridgx(
   const pools: Array<ReturnType<typeof createProviderPool>> = [];
   const logger = createLogger('silent');
 
-  const control: BridgxHarness['control'] = async (method, path, body) => {
-    const res = await request(`${running.baseUrl}/_sim${path}`, {
-      method,
-      headers: body !== undefined ? { 'content-type': 'application/json' } : {},
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.body.text();
-    if (res.statusCode >= 400) throw new Error(`control ${method} ${path}: ${res.statusCode} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const control: BridgxHarness['control'] = simControl(running.baseUrl);
 
   return {
     baseUrl: running.baseUrl,

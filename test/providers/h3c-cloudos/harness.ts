@@ -4,11 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
-import { request } from 'undici';
 import { createLogger } from '../../../src/logger.ts';
 import { createProviderPool, type Provider } from '../../../src/providers/registry.ts';
 import { createH3cSimulator } from '../../../src/providers/h3c-cloudos/simulator.ts';
 import { createManualClock, startSimulator, type SimConfigPatch } from '../../../src/sim/index.ts';
+import { simControl } from '../../support/sim-control.ts';
 
 export const PROJECT = { id: '0c1d2e3f405162738495a6b7c8d9eaf0', name: 'cp-tests', domain: 'Default' };
 export const USER = {
@@ -57,16 +57,7 @@ export async function startH3c(
   const pools: Array<ReturnType<typeof createProviderPool>> = [];
   const logger = createLogger('silent');
 
-  const control: H3cHarness['control'] = async (method, path, body) => {
-    const res = await request(`${sim.baseUrl}/_sim${path}`, {
-      method,
-      headers: body !== undefined ? { 'content-type': 'application/json' } : {},
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.body.text();
-    if (res.statusCode >= 400) throw new Error(`control ${method} ${path}: ${res.statusCode} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const control: H3cHarness['control'] = simControl(sim.baseUrl);
 
   return {
     baseUrl: sim.baseUrl,

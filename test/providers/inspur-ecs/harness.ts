@@ -16,6 +16,7 @@ import {
   type InspurEcsSimulatorOptions,
 } from '../../../src/providers/inspur-ecs/simulator.ts';
 import { createManualClock, startSimulator } from '../../../src/sim/index.ts';
+import { simControl } from '../../support/sim-control.ts';
 
 export const TOKEN = DEMO_TOKEN;
 export const CREDENTIALS = { token: TOKEN };
@@ -48,16 +49,7 @@ export async function startInspur(opts: InspurEcsSimulatorOptions = {}): Promise
   const pools: Array<ReturnType<typeof createProviderPool>> = [];
   const logger = createLogger('silent');
 
-  const control: InspurHarness['control'] = async (method, path, body) => {
-    const res = await request(`${running.baseUrl}/_sim${path}`, {
-      method,
-      headers: body !== undefined ? { 'content-type': 'application/json' } : {},
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.body.text();
-    if (res.statusCode >= 400) throw new Error(`control ${method} ${path}: ${res.statusCode} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const control: InspurHarness['control'] = simControl(running.baseUrl);
 
   return {
     baseUrl: running.baseUrl,

@@ -6,12 +6,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
-import { request } from 'undici';
 import { createLogger, type Logger } from '../../../src/logger.ts';
 import { createProviderPool, type Provider } from '../../../src/providers/registry.ts';
 import { createLegacyClusterSimulator } from '../../../src/providers/legacy-cluster/simulator.ts';
 import { DEMO_PLACEMENT, DEMO_STATUS_MAP } from '../../../src/providers/legacy-cluster/simulator-demo.ts';
 import { createManualClock, startSimulator, type SimConfigPatch } from '../../../src/sim/index.ts';
+import { simControl } from '../../support/sim-control.ts';
 
 export const ALIYUN = DEMO_PLACEMENT.aliyun;
 export const AWS = DEMO_PLACEMENT.aws;
@@ -79,16 +79,7 @@ export async function startLegacy(
   const pools: Array<ReturnType<typeof createProviderPool>> = [];
   const logger = createLogger('silent');
 
-  const control: LegacyHarness['control'] = async (method, path, body) => {
-    const res = await request(`${sim.baseUrl}/_sim${path}`, {
-      method,
-      headers: body !== undefined ? { 'content-type': 'application/json' } : {},
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.body.text();
-    if (res.statusCode >= 400) throw new Error(`control ${method} ${path}: ${res.statusCode} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const control: LegacyHarness['control'] = simControl(sim.baseUrl);
 
   return {
     baseUrl: sim.baseUrl,

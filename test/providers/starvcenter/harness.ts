@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
-import { request } from 'undici';
 import { createLogger } from '../../../src/logger.ts';
 import { createProviderPool, type Provider } from '../../../src/providers/registry.ts';
 import {
@@ -15,6 +14,7 @@ import {
   createStarVCenterSimulator,
 } from '../../../src/providers/starvcenter/simulator.ts';
 import { createManualClock, startSimulator, type SimConfigPatch } from '../../../src/sim/index.ts';
+import { simControl } from '../../support/sim-control.ts';
 
 export const BASE_PATH = '/starvcenter/services/cloudresource';
 export const TOKEN = DEMO_TENANT.token;
@@ -59,16 +59,7 @@ export async function startStarVCenter(opts: { config?: SimConfigPatch } = {}): 
   const pools: Array<ReturnType<typeof createProviderPool>> = [];
   const logger = createLogger('silent');
 
-  const control: StarHarness['control'] = async (method, path, body) => {
-    const res = await request(`${running.baseUrl}/_sim${path}`, {
-      method,
-      headers: body !== undefined ? { 'content-type': 'application/json' } : {},
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.body.text();
-    if (res.statusCode >= 400) throw new Error(`control ${method} ${path}: ${res.statusCode} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const control: StarHarness['control'] = simControl(running.baseUrl);
   const calls = async (): Promise<CallRecord[]> => (await control('GET', '/calls?limit=2000')).recent;
 
   return {
