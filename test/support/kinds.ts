@@ -4,6 +4,11 @@
  * extras a create needs. The simulator is driven only through the control
  * API every simulator mounts (`/_sim`), so nothing here names a platform.
  */
+import { bullConnection } from '../../src/db/redis.ts';
+import type { EngineSettings } from '../../src/tasks/engine-deps.ts';
+import { startWorker } from '../../src/tasks/worker.ts';
+import type { TestApp } from './app.ts';
+import type { Isolated } from './context.ts';
 import { simControl } from './sim-control.ts';
 import type { ProviderKind, ScalingStrategy } from '../../src/domain/providers.ts';
 import { definitionOf, providerInfos } from '../../src/providers/registry.ts';
@@ -70,4 +75,25 @@ export async function kindAccountAndTemplate(call: Call, sim: KindHarness, name:
   const template = await call('POST', '/v1/templates', { name, accountId: account.body.id, spec });
   if (template.status !== 201) throw new Error(`template: ${template.status} ${JSON.stringify(template.body)}`);
   return { account: account.body, template: template.body, spec };
+}
+
+/**
+ * An in-process worker running the real engine for a test app: fast polls and sweeps, a short job
+ * lock; `settings` override the engine's (a short deadline, say).
+ */
+export function startEngineWorker(
+  t: TestApp,
+  iso: Isolated,
+  opts: { concurrency?: number; settings?: Partial<EngineSettings> } = {},
+) {
+  const engine = t.services.engine();
+  return startWorker({
+    connection: bullConnection(iso.config.redisUrl),
+    prefix: iso.config.redisPrefix,
+    concurrency: opts.concurrency ?? 2,
+    logger: t.logger,
+    lockDurationMs: 5_000,
+    sweepEveryMs: 500,
+    engine: { ...engine, settings: { ...engine.settings, pollMs: 100, ...opts.settings } },
+  });
 }

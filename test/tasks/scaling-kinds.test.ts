@@ -6,11 +6,17 @@
  * states, the events and the counts are the same for all of them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bullConnection } from '../../src/db/redis.ts';
-import { startWorker } from '../../src/tasks/worker.ts';
+import type { startWorker } from '../../src/tasks/worker.ts';
 import { isolate, type Isolated } from '../support/context.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { kindAccountAndTemplate, scalableKinds, startKind, type Json, type KindHarness } from '../support/kinds.ts';
+import {
+  kindAccountAndTemplate,
+  scalableKinds,
+  startKind,
+  type Json,
+  type KindHarness,
+  startEngineWorker,
+} from '../support/kinds.ts';
 import { readTaskEvents } from '../support/sse.ts';
 
 describe.each(scalableKinds())('$kind ($scaling)', ({ kind }) => {
@@ -28,16 +34,7 @@ describe.each(scalableKinds())('$kind ($scaling)', ({ kind }) => {
     const address = t.app.server.address();
     baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     sim = await startKind(kind);
-    const engine = t.services.engine();
-    worker = startWorker({
-      connection: bullConnection(iso.config.redisUrl),
-      prefix: iso.config.redisPrefix,
-      concurrency: 4,
-      logger: t.logger,
-      lockDurationMs: 5_000,
-      sweepEveryMs: 500,
-      engine: { ...engine, settings: { ...engine.settings, pollMs: 100 } },
-    });
+    worker = startEngineWorker(t, iso, { concurrency: 4 });
     const made = await kindAccountAndTemplate(t.call, sim, `group-${kind}`, { concurrency: 10, listLagMs: 500 });
     templateId = made.template.id;
   }, 60_000);

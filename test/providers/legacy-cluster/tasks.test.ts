@@ -5,11 +5,10 @@
  * list lag proves nothing joined. Counted on the simulator's own call log.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { bullConnection } from '../../../src/db/redis.ts';
-import { startWorker } from '../../../src/tasks/worker.ts';
+import type { startWorker } from '../../../src/tasks/worker.ts';
 import { isolate, type Isolated } from '../../support/context.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
-import { kindAccountAndTemplate, startKind, type KindHarness } from '../../support/kinds.ts';
+import { kindAccountAndTemplate, startKind, type KindHarness, startEngineWorker } from '../../support/kinds.ts';
 
 let iso: Isolated;
 let t: TestApp;
@@ -21,16 +20,7 @@ beforeAll(async () => {
   iso = await isolate();
   t = await startTestApp(iso);
   sim = await startKind('legacy-cluster');
-  const engine = t.services.engine();
-  worker = startWorker({
-    connection: bullConnection(iso.config.redisUrl),
-    prefix: iso.config.redisPrefix,
-    concurrency: 2,
-    logger: t.logger,
-    lockDurationMs: 5_000,
-    sweepEveryMs: 500,
-    engine: { ...engine, settings: { ...engine.settings, pollMs: 100 } },
-  });
+  worker = startEngineWorker(t, iso, { concurrency: 2 });
   // The client gives up after 500 ms; a new member may take 1 s to show.
   const made = await kindAccountAndTemplate(t.call, sim, 'native', { timeoutMs: 500, listLagMs: 1_000 });
   templateId = made.template.id;

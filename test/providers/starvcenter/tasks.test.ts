@@ -5,11 +5,16 @@
  * refusal reaches the client decoded, never as Base64.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { bullConnection } from '../../../src/db/redis.ts';
-import { startWorker } from '../../../src/tasks/worker.ts';
+import type { startWorker } from '../../../src/tasks/worker.ts';
 import { isolate, type Isolated } from '../../support/context.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
-import { kindAccountAndTemplate, startKind, type Json, type KindHarness } from '../../support/kinds.ts';
+import {
+  kindAccountAndTemplate,
+  startKind,
+  type Json,
+  type KindHarness,
+  startEngineWorker,
+} from '../../support/kinds.ts';
 
 let iso: Isolated;
 let t: TestApp;
@@ -22,17 +27,7 @@ beforeAll(async () => {
   iso = await isolate();
   t = await startTestApp(iso);
   sim = await startKind('starvcenter');
-  const engine = t.services.engine();
-  worker = startWorker({
-    connection: bullConnection(iso.config.redisUrl),
-    prefix: iso.config.redisPrefix,
-    concurrency: 2,
-    logger: t.logger,
-    lockDurationMs: 5_000,
-    sweepEveryMs: 500,
-    // A short deadline, so a job that never ends is bounded within the test.
-    engine: { ...engine, settings: { ...engine.settings, pollMs: 100, deadlineMs: 4_000 } },
-  });
+  worker = startEngineWorker(t, iso, { concurrency: 2, settings: { deadlineMs: 4_000 } });
   const made = await kindAccountAndTemplate(t.call, sim, 'jobs', { listLagMs: 300 });
   accountId = made.account.id;
   templateId = made.template.id;
