@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import { createLeases, type Leases } from '../db/leases.ts';
 import type { Registry } from 'prom-client';
 import { createTaskEvents, type TaskEvents } from './events.ts';
-import { createAccountLimits, type AccountLimits } from './limits.ts';
+import { createAccountBudget, type AccountBudget } from '../budget/account-budget.ts';
 import type { TaskQueue } from './queue.ts';
 
 export interface EngineSettings {
@@ -30,7 +30,7 @@ export interface EngineDeps {
   providers: AccountProviders;
   records: InstanceRecords;
   sync: InstanceSync;
-  limits: AccountLimits;
+  limits: AccountBudget;
   events: TaskEvents;
   leases: Leases;
   /** Where the engine's own metrics register (the process's registry). */
@@ -48,7 +48,7 @@ export function createEngineDeps(
   const { redis, redisPrefix, ...rest } = parts;
   return {
     ...rest,
-    limits: createAccountLimits(redis, redisPrefix, rest.settings.jobLockMs),
+    limits: createAccountBudget(redis, redisPrefix, rest.settings.jobLockMs),
     events: createTaskEvents(rest.prisma, redis, redisPrefix),
     leases: createLeases(redis, redisPrefix),
   };

@@ -9,7 +9,8 @@ import type { ItemState } from '../domain/task.ts';
 import type { JobState } from '../providers/contract.ts';
 import type { Provider } from '../providers/registry.ts';
 import type { EngineDeps } from './engine-deps.ts';
-import { forEachLimited, type AccountLimit } from './limits.ts';
+import type { AccountLimit } from '../budget/account-budget.ts';
+import { forEachLimited } from './for-each-limited.ts';
 
 export interface RoundContext {
   taskId: string;

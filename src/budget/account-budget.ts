@@ -1,5 +1,5 @@
 /**
- * Per-account limits on platform calls, shared by every worker process
+ * The account's budget of platform calls, shared by every process
  * through Redis: at most `concurrency` calls in flight (a Redis semaphore
  * whose leases expire, so a killed worker's slots come back) and at most
  * `ratePerSecond` calls started per second (a Redis rate limiter).
@@ -18,7 +18,7 @@ export interface AccountLimit {
  * @param leaseMs a dead holder's slot frees itself after this long; live holders refresh it.
  *   The same bound as a job lock: a killed worker's task and its slots come back together.
  */
-export function createAccountLimits(redis: Redis, prefix: string, leaseMs = 30_000) {
+export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_000) {
   const limiters = new Map<number, RateLimiterRedis>();
   const limiterFor = (points: number) => {
     let l = limiters.get(points);
@@ -79,29 +79,4 @@ export function createAccountLimits(redis: Redis, prefix: string, leaseMs = 30_0
   };
 }
 
-export type AccountLimits = ReturnType<typeof createAccountLimits>;
-
-/**
- * Runs `work` over `items` with at most `concurrency` at once, in order of the list. The first
- * failure stops new work and is thrown once every lane has ended, so nothing keeps running behind
- * a caller that already gave up.
- */
-export async function forEachLimited<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  let failed = false;
-  const lane = async () => {
-    while (!failed && next < items.length) {
-      try {
-        await work(items[next++]!);
-      } catch (err) {
-        failed = true;
-        throw err;
-      }
-    }
-  };
-  const lanes = await Promise.allSettled(
-    Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, lane),
-  );
-  const first = lanes.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (first) throw first.reason;
-}
+export type AccountBudget = ReturnType<typeof createAccountBudget>;

@@ -1,0 +1,24 @@
+/**
+ * Runs `work` over `items` with at most `concurrency` at once, in order of the list. The first
+ * failure stops new work and is thrown once every lane has ended, so nothing keeps running behind
+ * a caller that already gave up.
+ */
+export async function forEachLimited<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  let failed = false;
+  const lane = async () => {
+    while (!failed && next < items.length) {
+      try {
+        await work(items[next++]!);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  const lanes = await Promise.allSettled(
+    Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, lane),
+  );
+  const first = lanes.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (first) throw first.reason;
+}
