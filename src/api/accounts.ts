@@ -15,13 +15,15 @@ const RefreshQuery = z.object({
     .transform((v) => v === 'true')
     .describe('Bypass the short catalog cache'),
 });
-const Verified = z.object({ ok: z.literal(true), provider: ProviderKind, latencyMs: z.number() });
+const Verified = z
+  .object({ ok: z.literal(true), provider: ProviderKind, latencyMs: z.number() })
+  .meta({ id: 'AccountVerification' });
 
 const CATALOG_ROUTES = [
-  ['regions', Region, 'Regions'],
-  ['zones', Zone, 'Availability zones'],
-  ['instance-types', InstanceType, 'Instance types (flavors)'],
-  ['images', Image, 'Images'],
+  ['regions', Region, 'Regions', 'listRegions'],
+  ['zones', Zone, 'Availability zones', 'listZones'],
+  ['instance-types', InstanceType, 'Instance types (flavors)', 'listInstanceTypes'],
+  ['images', Image, 'Images', 'listImages'],
 ] as const;
 
 export const accountRoutes: FastifyPluginAsyncZod<{ accounts: AccountService }> = async (app, { accounts }) => {
@@ -31,7 +33,14 @@ export const accountRoutes: FastifyPluginAsyncZod<{ accounts: AccountService }> 
     '/v1/accounts',
     {
       config: { scope: 'admin', idempotent: true },
-      schema: { tags, summary: 'Register a provider account', body: CreateAccount, response: { 201: Account } },
+      schema: {
+        operationId: 'createAccount',
+        tags,
+        summary: 'Register a provider account',
+        body: CreateAccount,
+        response: { 201: Account },
+        contract: { problems: ['conflict'], headers: { 201: ['location'] } },
+      },
     },
     async (req, reply) => {
       const account = await accounts.create(req.body);
@@ -44,7 +53,13 @@ export const accountRoutes: FastifyPluginAsyncZod<{ accounts: AccountService }> 
     '/v1/accounts',
     {
       config: { scope: 'read' },
-      schema: { tags, summary: 'List accounts', querystring: PageQuery, response: { 200: pageOf(Account) } },
+      schema: {
+        operationId: 'listAccounts',
+        tags,
+        summary: 'List accounts',
+        querystring: PageQuery,
+        response: { 200: pageOf(Account) },
+      },
     },
     async (req) => accounts.list(req.query.limit, req.query.cursor),
   );
@@ -53,7 +68,13 @@ export const accountRoutes: FastifyPluginAsyncZod<{ accounts: AccountService }> 
     '/v1/accounts/:id',
     {
       config: { scope: 'read' },
-      schema: { tags, summary: 'Get an account', params: IdParams, response: { 200: Account } },
+      schema: {
+        operationId: 'getAccount',
+        tags,
+        summary: 'Get an account',
+        params: IdParams,
+        response: { 200: Account },
+      },
     },
     async (req) => accounts.get(req.params.id),
   );
@@ -62,7 +83,15 @@ export const accountRoutes: FastifyPluginAsyncZod<{ accounts: AccountService }> 
     '/v1/accounts/:id',
     {
       config: { scope: 'admin' },
-      schema: { tags, summary: 'Change an account', params: IdParams, body: UpdateAccount, response: { 200: Account } },
+      schema: {
+        operationId: 'updateAccount',
+        tags,
+        summary: 'Change an account',
+        params: IdParams,
+        body: UpdateAccount,
+        response: { 200: Account },
+        contract: { problems: ['conflict'] },
+      },
     },
     async (req) => accounts.update(req.params.id, req.body),
   );
@@ -73,9 +102,11 @@ export const accountRoutes: FastifyPluginAsyncZod<{ accounts: AccountService }> 
       config: { scope: 'admin' },
       schema: {
         tags,
+        operationId: 'deleteAccount',
         summary: 'Delete an account without templates or live machines',
         params: IdParams,
         response: { 204: z.null() },
+        contract: { problems: ['conflict'] },
       },
     },
     async (req, reply) => {
@@ -90,25 +121,29 @@ export const accountRoutes: FastifyPluginAsyncZod<{ accounts: AccountService }> 
       config: { scope: 'write' },
       schema: {
         tags,
+        operationId: 'verifyAccount',
         summary: "Check that the account's credentials work",
         params: IdParams,
         response: { 200: Verified },
+        contract: { platform: true },
       },
     },
     async (req) => accounts.verify(req.params.id),
   );
 
-  for (const [kind, item, summary] of CATALOG_ROUTES) {
+  for (const [kind, item, summary, operationId] of CATALOG_ROUTES) {
     app.get(
       `/v1/accounts/:id/${kind}`,
       {
         config: { scope: 'read' },
         schema: {
+          operationId,
           tags: ['catalog'],
           summary,
           params: IdParams,
           querystring: RefreshQuery,
           response: { 200: z.object({ items: z.array(item) }) },
+          contract: { platform: true },
         },
       },
       async (req) => ({

@@ -6,20 +6,26 @@ import { Scope } from '../domain/scopes.ts';
 import type { ApiKeyRepository } from '../db/api-keys.ts';
 import { keyset, PageQuery, pageOf, toPage } from './pagination.ts';
 
-const ApiKey = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  prefix: z.string().describe('The first characters of the key, to tell keys apart'),
-  scopes: z.array(Scope),
-  createdAt: z.date(),
-  lastUsedAt: z.date().nullable(),
-  revokedAt: z.date().nullable(),
+const ApiKey = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    prefix: z.string().describe('The first characters of the key, to tell keys apart'),
+    scopes: z.array(Scope),
+    createdAt: z.date(),
+    lastUsedAt: z.date().nullable(),
+    revokedAt: z.date().nullable(),
+  })
+  .meta({ id: 'ApiKey' });
+const CreatedApiKey = ApiKey.extend({ key: z.string().describe('The key itself; shown only in this answer') }).meta({
+  id: 'CreatedApiKey',
 });
-const CreatedApiKey = ApiKey.extend({ key: z.string().describe('The key itself; shown only in this answer') });
-const CreateApiKey = z.object({
-  name: z.string().trim().min(1).max(100),
-  scopes: z.array(Scope).min(1).max(3),
-});
+const CreateApiKey = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    scopes: z.array(Scope).min(1).max(3),
+  })
+  .meta({ id: 'CreateApiKey' });
 const IdParams = z.object({ id: z.uuid() });
 
 export const apiKeyRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeyRepository }> = async (app, { apiKeys }) => {
@@ -30,7 +36,13 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeyRepository }> 
     '/v1/api-keys',
     {
       config: { scope: 'admin' },
-      schema: { tags, summary: 'Create an API key', body: CreateApiKey, response: { 201: CreatedApiKey } },
+      schema: {
+        operationId: 'createApiKey',
+        tags,
+        summary: 'Create an API key',
+        body: CreateApiKey,
+        response: { 201: CreatedApiKey },
+      },
     },
     async (req, reply) => {
       const { key, view } = await apiKeys.create(req.body.name, [...new Set(req.body.scopes)]);
@@ -43,7 +55,13 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeyRepository }> 
     '/v1/api-keys',
     {
       config: { scope: 'admin' },
-      schema: { tags, summary: 'List API keys', querystring: PageQuery, response: { 200: pageOf(ApiKey) } },
+      schema: {
+        operationId: 'listApiKeys',
+        tags,
+        summary: 'List API keys',
+        querystring: PageQuery,
+        response: { 200: pageOf(ApiKey) },
+      },
     },
     async (req) => {
       const page = keyset('createdAt', 'asc', req.query.cursor);
@@ -61,7 +79,13 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeyRepository }> 
     '/v1/api-keys/:id',
     {
       config: { scope: 'admin' },
-      schema: { tags, summary: 'Revoke an API key', params: IdParams, response: { 200: ApiKey } },
+      schema: {
+        operationId: 'revokeApiKey',
+        tags,
+        summary: 'Revoke an API key',
+        params: IdParams,
+        response: { 200: ApiKey },
+      },
     },
     async (req) => {
       const view = await apiKeys.revoke(req.params.id);

@@ -41,6 +41,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ checks: Record<string, Readin
     '/healthz',
     {
       schema: {
+        operationId: 'getLiveness',
         tags: ['health'],
         summary: 'Liveness',
         security: [],
@@ -54,11 +55,13 @@ export const healthRoutes: FastifyPluginAsyncZod<{ checks: Record<string, Readin
     '/readyz',
     {
       schema: {
+        operationId: 'getReadiness',
         tags: ['health'],
         summary: 'Readiness: PostgreSQL and Redis reachable',
         description: 'Answers 503 problem+json with the same `checks` when any dependency fails.',
         security: [],
         response: { 200: Readiness },
+        contract: { problems: ['unavailable'] },
       },
     },
     async () => {

@@ -48,16 +48,18 @@ const WaitQuery = z.object({
 });
 const BulkAction = z.enum(['start', 'stop', 'reboot', 'delete']);
 const BulkBody = z.object({ action: BulkAction, ids: z.array(z.uuid()).min(1).max(100) });
-const BulkResult = z.object({
-  items: z.array(
-    z.object({
-      id: z.uuid(),
-      ok: z.boolean(),
-      instance: Instance.optional(),
-      problem: z.record(z.string(), z.unknown()).optional(),
-    }),
-  ),
-});
+const BulkResult = z
+  .object({
+    items: z.array(
+      z.object({
+        id: z.uuid(),
+        ok: z.boolean(),
+        instance: Instance.optional(),
+        problem: z.record(z.string(), z.unknown()).optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'BulkActionResult' });
 
 export const instanceRoutes: FastifyPluginAsyncZod<{ instances: InstanceService }> = async (app, { instances }) => {
   const tags = ['instances'];
@@ -68,11 +70,13 @@ export const instanceRoutes: FastifyPluginAsyncZod<{ instances: InstanceService 
       config: { scope: 'read' },
       schema: {
         tags,
+        operationId: 'listInstances',
         summary: 'List machines',
         description:
           "Served from the gateway's records. The first page refreshes accounts whose last sync is older than the TTL; accounts whose platform could not be read are named in the `Cloudplane-Stale-Accounts` header.",
         querystring: ListQuery,
         response: { 200: pageOf(Instance) },
+        contract: { platform: true, headers: { 200: ['stale-accounts'] } },
       },
     },
     async (req, reply) => {
@@ -88,10 +92,12 @@ export const instanceRoutes: FastifyPluginAsyncZod<{ instances: InstanceService 
       config: { scope: 'write', idempotent: true },
       schema: {
         tags,
+        operationId: 'createInstance',
         summary: 'Create one machine from a template or an inline spec',
         description: 'Answers 202: the platform accepted the create; poll the machine until it is running.',
         body: CreateInstance,
         response: { 202: Instance },
+        contract: { problems: ['not-found'], platform: true, headers: { 202: ['location'] } },
       },
     },
     async (req, reply) => {
@@ -107,9 +113,11 @@ export const instanceRoutes: FastifyPluginAsyncZod<{ instances: InstanceService 
       config: { scope: 'read' },
       schema: {
         tags,
+        operationId: 'getInstance',
         summary: 'Get a machine, as its platform reports it now',
         params: IdParams,
         response: { 200: Instance },
+        contract: { platform: true },
       },
     },
     async (req) => instances.get(req.params.id),
@@ -119,7 +127,14 @@ export const instanceRoutes: FastifyPluginAsyncZod<{ instances: InstanceService 
     '/v1/instances/:id',
     {
       config: { scope: 'write' },
-      schema: { tags, summary: 'Delete a machine', params: IdParams, response: { 202: Instance } },
+      schema: {
+        operationId: 'deleteInstance',
+        tags,
+        summary: 'Delete a machine',
+        params: IdParams,
+        response: { 202: Instance },
+        contract: { problems: ['conflict'], platform: true },
+      },
     },
     async (req, reply) => {
       reply.code(202);
@@ -133,6 +148,7 @@ export const instanceRoutes: FastifyPluginAsyncZod<{ instances: InstanceService 
       config: { scope: 'write' },
       schema: {
         tags,
+        operationId: 'runInstanceAction',
         summary: 'Start, stop or reboot a machine',
         description:
           'Platforms carry actions out asynchronously: the answer (202) shows the machine as the platform reports it right after accepting the action. With `wait=true` the answer waits until the machine reaches the state the action leads to (200), or until `timeoutSeconds` pass (202, its state then).',
@@ -140,6 +156,7 @@ export const instanceRoutes: FastifyPluginAsyncZod<{ instances: InstanceService 
         querystring: WaitQuery,
         body: ActionBody,
         response: { 200: Instance, 202: Instance },
+        contract: { problems: ['conflict'], platform: true },
       },
     },
     async (req, reply) => {
@@ -156,6 +173,7 @@ export const instanceRoutes: FastifyPluginAsyncZod<{ instances: InstanceService 
       config: { scope: 'write' },
       schema: {
         tags,
+        operationId: 'runBulkInstanceAction',
         summary: 'Run one action on up to 100 machines',
         description:
           'Each machine gets its own outcome: `ok` with the machine, or a problem. The answer is 200 even when some fail.',
@@ -175,7 +193,14 @@ export const instanceRoutes: FastifyPluginAsyncZod<{ instances: InstanceService 
     '/v1/instances/:id/console',
     {
       config: { scope: 'write' },
-      schema: { tags, summary: "A URL to the machine's remote console", params: IdParams, response: { 200: Console } },
+      schema: {
+        operationId: 'getInstanceConsole',
+        tags,
+        summary: "A URL to the machine's remote console",
+        params: IdParams,
+        response: { 200: Console },
+        contract: { problems: ['conflict'], platform: true },
+      },
     },
     async (req) => instances.console(req.params.id),
   );
@@ -186,10 +211,12 @@ export const instanceRoutes: FastifyPluginAsyncZod<{ instances: InstanceService 
       config: { scope: 'write' },
       schema: {
         tags,
+        operationId: 'replaceInstanceTags',
         summary: "Replace a machine's tags",
         params: IdParams,
         body: z.object({ tags: Tags }),
         response: { 200: Instance },
+        contract: { problems: ['conflict'], platform: true },
       },
     },
     async (req) => instances.setTags(req.params.id, req.body.tags),

@@ -9,10 +9,13 @@ import { notFound } from '../domain/errors.ts';
 import { CreateSecurityGroup, CreateSubnet, CreateVpc, SecurityGroup, Subnet, Vpc } from '../domain/network.ts';
 import type { AccountProviders } from '../inventory/account-providers.ts';
 import type { Provider } from '../providers/registry.ts';
+import type { OperationContract } from '../server/openapi-contract.ts';
 
 interface NetworkResource<T extends z.ZodType, C extends z.ZodType> {
   path: string;
   what: string;
+  /** The resource in operation ids: list<Plural>, get<Name>, create<Name>, delete<Name>. */
+  name: string;
   item: T;
   create: C;
   list(p: Provider, filter: { vpcId?: string }): Promise<unknown[]>;
@@ -25,6 +28,7 @@ const RESOURCES = [
   {
     path: 'vpcs',
     what: 'VPC',
+    name: 'Vpc',
     item: Vpc,
     create: CreateVpc,
     list: (p) => p.listVpcs(),
@@ -35,6 +39,7 @@ const RESOURCES = [
   {
     path: 'subnets',
     what: 'subnet',
+    name: 'Subnet',
     item: Subnet,
     create: CreateSubnet,
     list: (p, f) => p.listSubnets(f),
@@ -45,6 +50,7 @@ const RESOURCES = [
   {
     path: 'security-groups',
     what: 'security group',
+    name: 'SecurityGroup',
     item: SecurityGroup,
     create: CreateSecurityGroup,
     list: (p, f) => p.listSecurityGroups(f),
@@ -54,6 +60,8 @@ const RESOURCES = [
   } satisfies NetworkResource<typeof SecurityGroup, typeof CreateSecurityGroup>,
 ] as const;
 
+/** Every network call names an account (404 when it does not exist) and goes to its platform. */
+const PLATFORM_READ: OperationContract = { problems: ['not-found'], platform: true };
 const AccountQuery = z.object({ account: z.uuid().describe('The account whose platform holds the network') });
 const IdParams = z.object({ id: z.string().min(1).max(256) });
 
@@ -69,9 +77,11 @@ export const networkRoutes: FastifyPluginAsyncZod<{ providers: AccountProviders 
         config: { scope: 'read' },
         schema: {
           tags,
+          operationId: `list${res.name}s`,
           summary: `List ${res.what}s of an account`,
           querystring: AccountQuery.extend({ vpcId: z.string().optional() }),
           response: { 200: z.object({ items: z.array(item) }) },
+          contract: PLATFORM_READ,
         },
       },
       async (req) => {
@@ -86,10 +96,12 @@ export const networkRoutes: FastifyPluginAsyncZod<{ providers: AccountProviders 
         config: { scope: 'read' },
         schema: {
           tags,
+          operationId: `get${res.name}`,
           summary: `Get a ${res.what}`,
           params: IdParams,
           querystring: AccountQuery,
           response: { 200: item },
+          contract: PLATFORM_READ,
         },
       },
       async (req) => {
@@ -106,10 +118,12 @@ export const networkRoutes: FastifyPluginAsyncZod<{ providers: AccountProviders 
         config: { scope: 'write', idempotent: true },
         schema: {
           tags,
+          operationId: `create${res.name}`,
           summary: `Create a ${res.what}`,
           querystring: AccountQuery,
           body: res.create,
           response: { 201: item },
+          contract: PLATFORM_READ,
         },
       },
       async (req, reply) => {
@@ -125,10 +139,12 @@ export const networkRoutes: FastifyPluginAsyncZod<{ providers: AccountProviders 
         config: { scope: 'write' },
         schema: {
           tags,
+          operationId: `delete${res.name}`,
           summary: `Delete a ${res.what}`,
           params: IdParams,
           querystring: AccountQuery,
           response: { 204: z.null() },
+          contract: PLATFORM_READ,
         },
       },
       async (req, reply) => {

@@ -12,12 +12,14 @@ import type { AccountProviders } from '../inventory/account-providers.ts';
 import { definitionOf, providerInfos } from '../providers/registry.ts';
 import { parseAt } from './validation.ts';
 
-const Operation = z.object({
-  name: z.string(),
-  summary: z.string(),
-  input: z.record(z.string(), z.unknown()).describe('JSON Schema of `input`'),
-  output: z.record(z.string(), z.unknown()).describe('JSON Schema of `output`'),
-});
+const Operation = z
+  .object({
+    name: z.string(),
+    summary: z.string(),
+    input: z.record(z.string(), z.unknown()).describe('JSON Schema of `input`'),
+    output: z.record(z.string(), z.unknown()).describe('JSON Schema of `output`'),
+  })
+  .meta({ id: 'PlatformOperation' });
 
 const OperationName = z.string().regex(/^[a-z][a-z0-9_.-]{0,99}$/, 'an operation name as listed');
 
@@ -27,6 +29,20 @@ function catalogOf(kind: ProviderKind) {
   return definition.operations;
 }
 
+/**
+ * zod's metadata minus the `id`s that name the API's components in the OpenAPI document: an
+ * operation's schema is shown whole, as it always was, not split into `$defs` by those names.
+ */
+class MetadataWithoutIds extends z.core.$ZodRegistry<Record<string, unknown>> {
+  override get(schema: z.core.$ZodType) {
+    const meta = z.globalRegistry.get(schema);
+    if (!meta || !('id' in meta)) return meta;
+    const { id: _id, ...rest } = meta;
+    return Object.keys(rest).length ? rest : undefined;
+  }
+}
+const metadata = new MetadataWithoutIds();
+
 /** Built once: the JSON schemas of every registered operation, for the list route and the OpenAPI text. */
 function describeAll() {
   return providerInfos().map(({ kind }) => ({
@@ -34,8 +50,8 @@ function describeAll() {
     operations: catalogOf(kind).map((op) => ({
       name: op.name,
       summary: op.summary,
-      input: z.toJSONSchema(op.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
-      output: z.toJSONSchema(op.output, { unrepresentable: 'any' }) as Record<string, unknown>,
+      input: z.toJSONSchema(op.input, { io: 'input', unrepresentable: 'any', metadata }) as Record<string, unknown>,
+      output: z.toJSONSchema(op.output, { unrepresentable: 'any', metadata }) as Record<string, unknown>,
     })),
   }));
 }
@@ -51,6 +67,7 @@ export const operationRoutes: FastifyPluginAsyncZod<{ providers: AccountProvider
     {
       config: { scope: 'read' },
       schema: {
+        operationId: 'listProviderOperations',
         tags: ['operations'],
         summary: "A platform's documented extra operations, with the JSON schemas of their input and output",
         params: z.object({ kind: ProviderKind }),
@@ -69,12 +86,14 @@ export const operationRoutes: FastifyPluginAsyncZod<{ providers: AccountProvider
     {
       config: { scope: 'write' },
       schema: {
+        operationId: 'runAccountOperation',
         tags: ['operations'],
         summary: "Run one of the account's platform operations",
         description: `\`input\` must match the operation's input schema (GET /v1/providers/{kind}/operations). Operations by provider:\n\n${index}`,
         params: z.object({ id: z.uuid(), operation: OperationName }),
         body: z.object({ input: z.record(z.string(), z.unknown()).default({}) }),
         response: { 200: z.object({ operation: z.string(), output: z.unknown() }) },
+        contract: { platform: true },
       },
     },
     async (req) => {

@@ -12,12 +12,14 @@ import type { AccountProviders } from '../inventory/account-providers.ts';
 const AccountParams = z.object({ id: z.uuid() });
 const JobParams = AccountParams.extend({ jobId: z.string().min(1).max(512) });
 const SyncBody = z.object({ region: z.string().min(1).optional() }).default({});
-const PlatformJob = z.object({
-  id: z.string(),
-  state: z.enum(['running', 'succeeded', 'failed']),
-  providerCode: z.string().optional(),
-  providerMessage: z.string().optional(),
-});
+const PlatformJob = z
+  .object({
+    id: z.string(),
+    state: z.enum(['running', 'succeeded', 'failed']),
+    providerCode: z.string().optional(),
+    providerMessage: z.string().optional(),
+  })
+  .meta({ id: 'PlatformJob' });
 
 export const platformJobRoutes: FastifyPluginAsyncZod<{ providers: AccountProviders }> = async (app, { providers }) => {
   app.post(
@@ -25,6 +27,7 @@ export const platformJobRoutes: FastifyPluginAsyncZod<{ providers: AccountProvid
     {
       config: { scope: 'write' },
       schema: {
+        operationId: 'syncAccountNetworks',
         tags: ['networks'],
         summary: "Re-read the account's networks from the cloud behind its platform",
         description:
@@ -32,6 +35,7 @@ export const platformJobRoutes: FastifyPluginAsyncZod<{ providers: AccountProvid
         params: AccountParams,
         body: SyncBody,
         response: { 202: PlatformJob },
+        contract: { platform: true, headers: { 202: ['location', 'retry-after'] } },
       },
     },
     async (req, reply) => {
@@ -51,10 +55,12 @@ export const platformJobRoutes: FastifyPluginAsyncZod<{ providers: AccountProvid
     {
       config: { scope: 'read' },
       schema: {
+        operationId: 'getAccountJob',
         tags: ['networks'],
         summary: 'A platform job started through this API, as the platform reports it now',
         params: JobParams,
         response: { 200: PlatformJob },
+        contract: { platform: true },
       },
     },
     async (req) => {

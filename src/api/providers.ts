@@ -10,6 +10,7 @@ export const providerRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { scope: 'read' },
       schema: {
+        operationId: 'listProviders',
         tags: ['providers'],
         summary: 'Provider kinds and their capabilities',
         description: 'An operation missing from `capabilities` answers 501 for accounts of that kind.',

@@ -6,25 +6,32 @@ import { ExpandRequest, ItemState, ShrinkRequest, Task, TaskKind, TaskStatus } f
 import { PageQuery, pageOf } from './pagination.ts';
 import type { EventWaker } from './task-event-waker.ts';
 import type { TaskService } from './task-service.ts';
+import type { OperationContract } from '../server/openapi-contract.ts';
 import { validationFailed } from './validation.ts';
 
 const IdParams = z.object({ id: z.uuid() });
 const Accepted = { 202: Task };
+const ACCEPTED_CONTRACT: OperationContract = {
+  problems: ['provider-unsupported'],
+  headers: { 202: ['location', 'retry-after'] },
+};
 /** A dashboard polling a fresh task should come back about this soon. */
 const RETRY_AFTER_SECONDS = '2';
 
-const TaskItemView = z.object({
-  seq: z.number().int(),
-  action: z.enum(['create', 'delete']),
-  state: ItemState,
-  marker: z.string(),
-  providerId: z.string().nullable(),
-  instanceId: z.uuid().nullable(),
-  attempts: z.number().int(),
-  errorCode: z.string().nullable(),
-  errorMessage: z.string().nullable(),
-  instance: Instance.nullable(),
-});
+const TaskItemView = z
+  .object({
+    seq: z.number().int(),
+    action: z.enum(['create', 'delete']),
+    state: ItemState,
+    marker: z.string(),
+    providerId: z.string().nullable(),
+    instanceId: z.uuid().nullable(),
+    attempts: z.number().int(),
+    errorCode: z.string().nullable(),
+    errorMessage: z.string().nullable(),
+    instance: Instance.nullable(),
+  })
+  .meta({ id: 'TaskItem' });
 
 const ListQuery = PageQuery.extend({
   status: TaskStatus.optional(),
@@ -72,12 +79,14 @@ export const taskRoutes: FastifyPluginAsyncZod<{ tasks: TaskService; waker: Even
       config: { scope: 'write', idempotent: true },
       schema: {
         tags,
+        operationId: 'expandTemplate',
         summary: "Add machines to a template's group",
         description:
           'Answers 202 with the task; it runs in a worker, one task per template at a time (later ones queue).',
         params: IdParams,
         body: ExpandRequest,
         response: Accepted,
+        contract: ACCEPTED_CONTRACT,
       },
     },
     async (req, reply) => accepted(reply, await tasks.expand(req.params.id, req.body, req.principal, requestKey(req))),
@@ -89,11 +98,13 @@ export const taskRoutes: FastifyPluginAsyncZod<{ tasks: TaskService; waker: Even
       config: { scope: 'write', idempotent: true },
       schema: {
         tags,
+        operationId: 'shrinkTemplate',
         summary: "Remove machines from a template's group",
         description: 'Give `count` (victims chosen by `policy`, broken machines first) or exact `instanceIds`.',
         params: IdParams,
         body: ShrinkRequest,
         response: Accepted,
+        contract: ACCEPTED_CONTRACT,
       },
     },
     async (req, reply) => accepted(reply, await tasks.shrink(req.params.id, req.body, req.principal, requestKey(req))),
@@ -103,7 +114,13 @@ export const taskRoutes: FastifyPluginAsyncZod<{ tasks: TaskService; waker: Even
     '/v1/tasks',
     {
       config: { scope: 'read' },
-      schema: { tags, summary: 'List tasks, newest first', querystring: ListQuery, response: { 200: pageOf(Task) } },
+      schema: {
+        operationId: 'listTasks',
+        tags,
+        summary: 'List tasks, newest first',
+        querystring: ListQuery,
+        response: { 200: pageOf(Task) },
+      },
     },
     async (req) => tasks.list({ ...req.query, since: req.query.since ? new Date(req.query.since) : undefined }),
   );
@@ -112,7 +129,13 @@ export const taskRoutes: FastifyPluginAsyncZod<{ tasks: TaskService; waker: Even
     '/v1/tasks/:id',
     {
       config: { scope: 'read' },
-      schema: { tags, summary: 'Get a task with its counts', params: IdParams, response: { 200: Task } },
+      schema: {
+        operationId: 'getTask',
+        tags,
+        summary: 'Get a task with its counts',
+        params: IdParams,
+        response: { 200: Task },
+      },
     },
     async (req) => tasks.get(req.params.id),
   );
@@ -123,11 +146,13 @@ export const taskRoutes: FastifyPluginAsyncZod<{ tasks: TaskService; waker: Even
       config: { scope: 'write' },
       schema: {
         tags,
+        operationId: 'cancelTask',
         summary: 'Cancel a task',
         description:
           'A queued task is cancelled at once. A running one stops starting machines, lets the ones in flight settle, then ends `cancelled`.',
         params: IdParams,
         response: { 202: Task },
+        contract: { problems: ['conflict'] },
       },
     },
     async (req, reply) => {
@@ -142,6 +167,7 @@ export const taskRoutes: FastifyPluginAsyncZod<{ tasks: TaskService; waker: Even
       config: { scope: 'read' },
       schema: {
         tags,
+        operationId: 'listTaskInstances',
         summary: 'The machines a task created or deleted, item by item',
         params: IdParams,
         querystring: PageQuery,
@@ -157,6 +183,7 @@ export const taskRoutes: FastifyPluginAsyncZod<{ tasks: TaskService; waker: Even
       config: { scope: 'read' },
       schema: {
         tags,
+        operationId: 'streamTaskEvents',
         summary: "A task's events as Server-Sent Events",
         description:
           'Replays past events (after `Last-Event-ID` when given), then streams new ones; ends with an `end` event once the task is final. Works through any API replica.',
@@ -167,6 +194,10 @@ export const taskRoutes: FastifyPluginAsyncZod<{ tasks: TaskService; waker: Even
             .regex(/^\d{1,18}$/, 'an event id this stream sent')
             .optional(),
         }),
+        contract: {
+          eventStream:
+            "Server-Sent Events: each event has an `id` (send it back as `Last-Event-ID` to resume), an `event` naming its type and `data` as JSON with `at` and the event's details; an `end` event closes the stream.",
+        },
       },
     },
     async (req, reply) => {

@@ -16,9 +16,11 @@ export const templateRoutes: FastifyPluginAsyncZod<{ templates: TemplateService 
       config: { scope: 'write', idempotent: true },
       schema: {
         tags,
+        operationId: 'createTemplate',
         summary: "Save a machine spec (checked against the account's catalog)",
         body: CreateTemplate,
         response: { 201: Template },
+        contract: { problems: ['conflict', 'not-found'], platform: true, headers: { 201: ['location'] } },
       },
     },
     async (req, reply) => {
@@ -34,6 +36,7 @@ export const templateRoutes: FastifyPluginAsyncZod<{ templates: TemplateService 
       config: { scope: 'read' },
       schema: {
         tags,
+        operationId: 'listTemplates',
         summary: 'List templates',
         querystring: PageQuery.extend({ account: z.uuid().optional() }),
         response: { 200: pageOf(Template) },
@@ -46,7 +49,13 @@ export const templateRoutes: FastifyPluginAsyncZod<{ templates: TemplateService 
     '/v1/templates/:id',
     {
       config: { scope: 'read' },
-      schema: { tags, summary: 'Get a template', params: IdParams, response: { 200: Template } },
+      schema: {
+        operationId: 'getTemplate',
+        tags,
+        summary: 'Get a template',
+        params: IdParams,
+        response: { 200: Template },
+      },
     },
     async (req) => templates.get(req.params.id),
   );
@@ -57,10 +66,12 @@ export const templateRoutes: FastifyPluginAsyncZod<{ templates: TemplateService 
       config: { scope: 'write' },
       schema: {
         tags,
+        operationId: 'updateTemplate',
         summary: 'Change a template',
         params: IdParams,
         body: UpdateTemplate,
         response: { 200: Template },
+        contract: { problems: ['conflict'], platform: true },
       },
     },
     async (req) => templates.update(req.params.id, req.body),
@@ -72,11 +83,13 @@ export const templateRoutes: FastifyPluginAsyncZod<{ templates: TemplateService 
       config: { scope: 'write' },
       schema: {
         tags,
+        operationId: 'deleteTemplate',
         summary: 'Delete a template whose group is empty and idle',
         description:
           'On a platform that keeps the group itself and cannot remove it (BridgX clusters), the template goes and the platform keeps its group: the `Cloudplane-Platform-Group-Kept` header names it.',
         params: IdParams,
         response: { 204: z.null() },
+        contract: { problems: ['conflict'], platform: true, headers: { 204: ['platform-group-kept'] } },
       },
     },
     async (req, reply) => {

@@ -16,17 +16,19 @@ const UsageQuery = z.object({
   groupBy: z.enum(['day', 'template', 'account']).default('day'),
 });
 
-const UsageRow = z.object({
-  day: Day,
-  accountId: z.uuid().nullable().describe('Set when grouped by account'),
-  templateId: z.uuid().nullable().describe('Set when grouped by template (null: machines of no template)'),
-  machineHours: z.number(),
-  machines: z.number().int(),
-  source: z
-    .enum(['platform', 'lifetimes'])
-    .describe("`platform`: the platform's cost API; `lifetimes`: the instance records (launch to delete)"),
-  timeZone: z.string().describe('The zone of `day`: UTC for lifetimes, the platform’s own for its cost API'),
-});
+const UsageRow = z
+  .object({
+    day: Day,
+    accountId: z.uuid().nullable().describe('Set when grouped by account'),
+    templateId: z.uuid().nullable().describe('Set when grouped by template (null: machines of no template)'),
+    machineHours: z.number(),
+    machines: z.number().int(),
+    source: z
+      .enum(['platform', 'lifetimes'])
+      .describe("`platform`: the platform's cost API; `lifetimes`: the instance records (launch to delete)"),
+    timeZone: z.string().describe('The zone of `day`: UTC for lifetimes, the platform’s own for its cost API'),
+  })
+  .meta({ id: 'UsageRow' });
 
 export const usageRoutes: FastifyPluginAsyncZod<{ usage: Usage }> = async (app, { usage }) => {
   app.get(
@@ -34,12 +36,15 @@ export const usageRoutes: FastifyPluginAsyncZod<{ usage: Usage }> = async (app, 
     {
       config: { scope: 'read' },
       schema: {
+        operationId: 'getUsage',
         tags: ['usage'],
         summary: 'Machine-hours per day',
         description:
           "From each platform's cost API where it has one, and from the instance records (first seen running, or launched, until deleted) for every other account; each row names its source and the time zone of its day.",
         querystring: UsageQuery,
         response: { 200: z.object({ from: Day, to: Day, groupBy: z.string(), items: z.array(UsageRow) }) },
+        // Accounts with a cost API are read from their platform.
+        contract: { platform: true },
       },
     },
     async (req) => {

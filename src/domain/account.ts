@@ -10,26 +10,30 @@ const Endpoint = z
   .describe("The platform's base URL, e.g. http://cloudos.example:11000");
 
 /** An account as the API shows it: credentials are write-only and never appear. */
-export const Account = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  provider: ProviderKind,
-  endpoint: z.string(),
-  options: z.record(z.string(), z.unknown()),
-  credentialsSet: z.literal(true).describe('Credentials are stored encrypted and never returned'),
-  lastSyncedAt: z.date().nullable(),
-  createdAt: z.date(),
-  updatedAt: z.date(),
-});
+export const Account = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    provider: ProviderKind,
+    endpoint: z.string(),
+    options: z.record(z.string(), z.unknown()),
+    credentialsSet: z.literal(true).describe('Credentials are stored encrypted and never returned'),
+    lastSyncedAt: z.date().nullable(),
+    createdAt: z.date(),
+    updatedAt: z.date(),
+  })
+  .meta({ id: 'Account' });
 export type Account = z.infer<typeof Account>;
 
-export const CreateAccount = z.object({
-  name: AccountName,
-  provider: ProviderKind,
-  endpoint: Endpoint,
-  credentials: z.record(z.string(), z.unknown()).describe('Shape depends on the provider; see GET /v1/providers'),
-  options: z.record(z.string(), z.unknown()).default({}),
-});
+export const CreateAccount = z
+  .object({
+    name: AccountName,
+    provider: ProviderKind,
+    endpoint: Endpoint,
+    credentials: z.record(z.string(), z.unknown()).describe('Shape depends on the provider; see GET /v1/providers'),
+    options: z.record(z.string(), z.unknown()).default({}),
+  })
+  .meta({ id: 'CreateAccount' });
 export type CreateAccount = z.infer<typeof CreateAccount>;
 
 export const UpdateAccount = z
@@ -40,5 +44,6 @@ export const UpdateAccount = z
     options: z.record(z.string(), z.unknown()),
   })
   .partial()
-  .refine((v) => Object.keys(v).length > 0, 'give at least one field to change');
+  .refine((v) => Object.keys(v).length > 0, 'give at least one field to change')
+  .meta({ id: 'UpdateAccount' });
 export type UpdateAccount = z.infer<typeof UpdateAccount>;

@@ -6,7 +6,7 @@
 
 export const PROBLEMS = {
   'validation-failed': { status: 422, title: 'The request did not pass validation' },
-  'malformed-request': { status: 400, title: 'The request body could not be parsed' },
+  'malformed-request': { status: 400, title: 'The request could not be parsed' },
   unauthorized: { status: 401, title: 'A valid API key is required' },
   forbidden: { status: 403, title: 'The API key lacks the scope this operation needs' },
   'not-found': { status: 404, title: 'No such resource' },
@@ -15,8 +15,11 @@ export const PROBLEMS = {
   'idempotency-key-in-use': { status: 409, title: 'A request with this Idempotency-Key is still in flight' },
   'idempotency-key-reused': { status: 422, title: 'This Idempotency-Key was used with another request' },
   'payload-too-large': { status: 413, title: 'The request body is larger than allowed' },
+  'uri-too-long': { status: 414, title: 'A part of the URL is longer than allowed' },
   'unsupported-media-type': { status: 415, title: 'Unsupported Content-Type' },
   'rate-limited': { status: 429, title: 'Too many requests' },
+  'header-fields-too-large': { status: 431, title: 'The request headers are larger than allowed' },
+  'request-timeout': { status: 408, title: 'The request was not received in time' },
   'provider-refused': { status: 422, title: 'The cloud platform refused the request' },
   'provider-failed': { status: 502, title: 'The cloud platform failed to answer properly' },
   'provider-timeout': { status: 504, title: 'The cloud platform did not answer in time' },

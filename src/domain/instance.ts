@@ -51,15 +51,17 @@ export const Instance = ProviderInstance.extend({
   firstSeenAt: z.date(),
   lastSeenAt: z.date(),
   deletedAt: z.date().nullable(),
-});
+}).meta({ id: 'Instance' });
 export type Instance = z.infer<typeof Instance>;
 
 export const InstanceAction = z.enum(['start', 'stop', 'reboot']);
 export type InstanceAction = z.infer<typeof InstanceAction>;
 
-export const Console = z.object({
-  type: z.string().describe('vnc, spice, serial, …, as the platform names it'),
-  url: z.string(),
-  expiresAt: z.date().nullable(),
-});
+export const Console = z
+  .object({
+    type: z.string().describe('vnc, spice, serial, …, as the platform names it'),
+    url: z.string(),
+    expiresAt: z.date().nullable(),
+  })
+  .meta({ id: 'Console' });
 export type Console = z.infer<typeof Console>;

@@ -77,17 +77,19 @@ export type ListPaging = z.infer<typeof ListPaging>;
 /** A JSON Schema document (draft 2020-12), generated from the zod schema it describes. */
 export const JsonSchema = z.record(z.string(), z.unknown());
 
-export const ProviderInfo = z.object({
-  kind: ProviderKind,
-  title: z.string(),
-  capabilities: z.array(Capability),
-  scaling: ScalingStrategy,
-  paging: ListPaging,
-  /** How long after a create call a new machine may take to show up in the platform's lists. */
-  listLagMs: z.number().int().nonnegative(),
-  /** The shape of an account's `credentials` for this kind. */
-  credentialsSchema: JsonSchema,
-  /** The shape of an account's `options` for this kind. */
-  optionsSchema: JsonSchema,
-});
+export const ProviderInfo = z
+  .object({
+    kind: ProviderKind,
+    title: z.string(),
+    capabilities: z.array(Capability),
+    scaling: ScalingStrategy,
+    paging: ListPaging,
+    /** How long after a create call a new machine may take to show up in the platform's lists. */
+    listLagMs: z.number().int().nonnegative(),
+    /** The shape of an account's `credentials` for this kind. */
+    credentialsSchema: JsonSchema,
+    /** The shape of an account's `options` for this kind. */
+    optionsSchema: JsonSchema,
+  })
+  .meta({ id: 'ProviderInfo' });
 export type ProviderInfo = z.infer<typeof ProviderInfo>;

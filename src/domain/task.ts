@@ -34,11 +34,13 @@ export const ShrinkPolicy = z.enum(['newest', 'oldest']);
 
 const Reason = z.string().trim().min(1).max(500).optional().describe('Free text kept with the task, e.g. a CI job URL');
 
-export const ExpandRequest = z.object({
-  count: z.number().int().min(1).describe('Machines to add; at most CLOUDPLANE_TASK_MAX_COUNT'),
-  onFailure: OnFailure.default('keep').describe('rollback: delete what this task created if any machine fails'),
-  reason: Reason,
-});
+export const ExpandRequest = z
+  .object({
+    count: z.number().int().min(1).describe('Machines to add; at most CLOUDPLANE_TASK_MAX_COUNT'),
+    onFailure: OnFailure.default('keep').describe('rollback: delete what this task created if any machine fails'),
+    reason: Reason,
+  })
+  .meta({ id: 'ExpandRequest' });
 export type ExpandRequest = z.infer<typeof ExpandRequest>;
 
 export const ShrinkRequest = z
@@ -51,7 +53,8 @@ export const ShrinkRequest = z
   .refine((v) => (v.count === undefined) !== (v.instanceIds === undefined), {
     message: 'give either count or instanceIds',
     path: ['count'],
-  });
+  })
+  .meta({ id: 'ShrinkRequest' });
 export type ShrinkRequest = z.infer<typeof ShrinkRequest>;
 
 export const TaskCounts = z.object({
@@ -61,28 +64,30 @@ export const TaskCounts = z.object({
   inProgress: z.number().int(),
 });
 
-export const Task = z.object({
-  id: z.uuid(),
-  kind: TaskKind,
-  status: TaskStatus,
-  templateId: z.uuid(),
-  accountId: z.uuid(),
-  counts: TaskCounts,
-  onFailure: OnFailure.nullable(),
-  policy: ShrinkPolicy.nullable(),
-  reason: z.string().nullable(),
-  requestedBy: z.string().nullable().describe('Name of the API key that asked'),
-  errorSummary: z.string().nullable(),
-  orphansFound: z
-    .number()
-    .int()
-    .describe("Machines carrying this task's marker or tag found on the platform after it ended"),
-  createdAt: z.date(),
-  startedAt: z.date().nullable(),
-  finishedAt: z.date().nullable(),
-  deadlineAt: z.date().nullable(),
-  cancelRequestedAt: z.date().nullable(),
-});
+export const Task = z
+  .object({
+    id: z.uuid(),
+    kind: TaskKind,
+    status: TaskStatus,
+    templateId: z.uuid(),
+    accountId: z.uuid(),
+    counts: TaskCounts,
+    onFailure: OnFailure.nullable(),
+    policy: ShrinkPolicy.nullable(),
+    reason: z.string().nullable(),
+    requestedBy: z.string().nullable().describe('Name of the API key that asked'),
+    errorSummary: z.string().nullable(),
+    orphansFound: z
+      .number()
+      .int()
+      .describe("Machines carrying this task's marker or tag found on the platform after it ended"),
+    createdAt: z.date(),
+    startedAt: z.date().nullable(),
+    finishedAt: z.date().nullable(),
+    deadlineAt: z.date().nullable(),
+    cancelRequestedAt: z.date().nullable(),
+  })
+  .meta({ id: 'Task' });
 export type Task = z.infer<typeof Task>;
 
 export const TaskItem = z.object({

@@ -22,35 +22,40 @@ export type TemplateSpecView = z.infer<typeof TemplateSpecView>;
 export const OrphanPolicy = z.enum(['adopt', 'delete']);
 export type OrphanPolicy = z.infer<typeof OrphanPolicy>;
 
-export const Template = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  accountId: z.uuid(),
-  provider: ProviderKind,
-  namePrefix: NamePrefix,
-  spec: TemplateSpecView,
-  activeTaskId: z.uuid().nullable().describe('The expand/shrink task running on this group, if any'),
-  orphanPolicy: OrphanPolicy,
-  orphansFound: z.number().int().describe('Machines of this group the orphan audit found that no record knew'),
-  lastOrphanAt: z.date().nullable(),
-  createdAt: z.date(),
-  updatedAt: z.date(),
-});
+export const Template = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    accountId: z.uuid(),
+    provider: ProviderKind,
+    namePrefix: NamePrefix,
+    spec: TemplateSpecView,
+    activeTaskId: z.uuid().nullable().describe('The expand/shrink task running on this group, if any'),
+    orphanPolicy: OrphanPolicy,
+    orphansFound: z.number().int().describe('Machines of this group the orphan audit found that no record knew'),
+    lastOrphanAt: z.date().nullable(),
+    createdAt: z.date(),
+    updatedAt: z.date(),
+  })
+  .meta({ id: 'Template' });
 export type Template = z.infer<typeof Template>;
 
 export const TemplateName = ResourceName;
 
-export const CreateTemplate = z.object({
-  name: TemplateName,
-  accountId: z.uuid(),
-  namePrefix: NamePrefix.optional().describe('Defaults to a slug of the name'),
-  orphanPolicy: OrphanPolicy.default('adopt'),
-  spec: MachineSpec,
-});
+export const CreateTemplate = z
+  .object({
+    name: TemplateName,
+    accountId: z.uuid(),
+    namePrefix: NamePrefix.optional().describe('Defaults to a slug of the name'),
+    orphanPolicy: OrphanPolicy.default('adopt'),
+    spec: MachineSpec,
+  })
+  .meta({ id: 'CreateTemplate' });
 export type CreateTemplate = z.infer<typeof CreateTemplate>;
 
 export const UpdateTemplate = z
   .object({ name: TemplateName, namePrefix: NamePrefix, orphanPolicy: OrphanPolicy, spec: MachineSpec })
   .partial()
-  .refine((v) => Object.keys(v).length > 0, 'give at least one field to change');
+  .refine((v) => Object.keys(v).length > 0, 'give at least one field to change')
+  .meta({ id: 'UpdateTemplate' });
 export type UpdateTemplate = z.infer<typeof UpdateTemplate>;

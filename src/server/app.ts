@@ -28,6 +28,14 @@ import { authPlugin } from './auth.ts';
 import { metricsPlugin, createMetricsRegistry } from './metrics.ts';
 import { openapiPlugin } from './openapi.ts';
 import { problemsPlugin } from './problems.ts';
+import {
+  bodylessJsonPlugin,
+  clientError,
+  createMethodIndex,
+  frameworkError,
+  MAX_PARAM_LENGTH,
+  notFoundOrWrongMethod,
+} from './framework-answers.ts';
 
 export interface AppDeps {
   logger: Logger;
@@ -66,7 +74,16 @@ export async function buildApp(deps: AppDeps) {
     },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: frameworkError,
+    clientErrorHandler: clientError,
   }).withTypeProvider<ZodTypeProvider>();
+
+  // Before any route: the index of paths and methods behind 405 answers sees every one of them.
+  const methods = createMethodIndex();
+  app.addHook('onRoute', (route) => methods.add(route.method, route.url));
+  app.setNotFoundHandler(notFoundOrWrongMethod(methods));
+  await app.register(bodylessJsonPlugin);
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -6,6 +6,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { ApiError, PROBLEMS, type FieldError, type ProblemSlug } from '../domain/errors.ts';
 import { storeOutage } from '../db/store-errors.ts';
 import type { StoreHealth } from '../db/store-health.ts';
@@ -23,6 +24,28 @@ export interface ProblemBody {
 }
 
 export const problemType = (slug: ProblemSlug) => `/problems/${slug}`;
+
+/** The shape of every problem, for the OpenAPI document (each operation narrows `type` and `status`). */
+export const Problem = z
+  .looseObject({
+    type: z.string().describe('`/problems/<slug>`: a relative URI that resolves to the catalog entry'),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional().describe('The path of the request'),
+    errors: z
+      .array(z.object({ in: z.string(), pointer: z.string(), detail: z.string() }))
+      .optional()
+      .describe('validation-failed: every bad field, where it was (body, query, path, header) and a JSON pointer'),
+    provider: z.string().optional().describe('Platform problems: the provider kind'),
+    operation: z.string().optional().describe('Platform problems: the operation asked of it'),
+    providerCode: z.string().nullable().optional().describe("The platform's own error code, verbatim"),
+    providerMessage: z.string().nullable().optional().describe("The platform's own message, verbatim"),
+    retryable: z.boolean().optional().describe('Platform problems: whether the same request may succeed later'),
+    requiredScope: z.string().optional().describe('forbidden: the scope the operation needs'),
+    allowed: z.array(z.string()).optional().describe('method-not-allowed: the methods the path answers'),
+  })
+  .meta({ id: 'Problem', description: 'An RFC 9457 problem: every error answer has this shape' });
 
 export function problemBody(
   slug: ProblemSlug,
@@ -137,10 +160,6 @@ export const problemsPlugin = fp<{ health?: StoreHealth }>(
         { ...headers, 'x-request-id': String(req.id) },
       );
     });
-
-    app.setNotFoundHandler((req, reply) =>
-      sendProblem(reply, problemBody('not-found', `no route ${req.method} ${req.url.split('?')[0]}`)),
-    );
 
     // A small human-readable catalog, so every problem `type` resolves to something.
     app.get('/problems/:slug', { schema: { hide: true } }, async (req, reply) => {
