@@ -1,7 +1,14 @@
-// Writes openapi/openapi.json from the routes' zod schemas (`npm run openapi`).
+// Writes openapi/openapi.json from the routes' zod schemas, and the client types made of it (`npm run openapi`).
 import { writeFile } from 'node:fs/promises';
 import { buildOpenApiDocument, serializeOpenApi } from '../src/server/openapi-document.ts';
+import { clientTypes } from './client-types.ts';
 
-const target = new URL('./openapi.json', import.meta.url);
-await writeFile(target, serializeOpenApi(await buildOpenApiDocument()));
-process.stdout.write(`wrote ${target.pathname}\n`);
+const doc = await buildOpenApiDocument();
+const targets: [URL, string][] = [
+  [new URL('./openapi.json', import.meta.url), serializeOpenApi(doc)],
+  [new URL('./client-check/api.d.ts', import.meta.url), await clientTypes(doc)],
+];
+for (const [target, text] of targets) {
+  await writeFile(target, text);
+  process.stdout.write(`wrote ${target.pathname}\n`);
+}

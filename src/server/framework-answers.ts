@@ -90,7 +90,11 @@ export function frameworkError(error: FastifyError, req: FastifyRequest, reply: 
         ? 'the URL is not validly percent-encoded'
         : 'the request could not be routed';
   if (slug === 'internal') req.log.error({ err: error }, 'request could not be routed');
-  return sendProblem(reply, { ...problemBody(slug, detail), instance: echoed(path) }, { 'x-request-id': String(req.id) });
+  return sendProblem(
+    reply,
+    { ...problemBody(slug, detail), instance: echoed(path) },
+    { 'x-request-id': String(req.id) },
+  );
 }
 
 const CLIENT_ERRORS: Record<string, ProblemSlug> = {

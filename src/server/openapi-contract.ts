@@ -105,6 +105,9 @@ export function problemsOf(facts: RouteFacts): Map<number, Set<ProblemSlug>> {
   if (facts.contract.platform) slugs.push(...PLATFORM_PROBLEMS);
   slugs.push(...(facts.contract.problems ?? []));
 
+  // In catalog order, so names and enums do not depend on the order of the rules above.
+  const catalog = Object.keys(PROBLEMS);
+  slugs.sort((a, b) => catalog.indexOf(a) - catalog.indexOf(b));
   const byStatus = new Map<number, Set<ProblemSlug>>();
   for (const slug of slugs) {
     for (const status of STATUSES[slug] ?? [PROBLEMS[slug].status]) {
@@ -124,7 +127,18 @@ function problemHeaders(status: number, slugs: Set<ProblemSlug>): Record<string,
   return Object.fromEntries(refs.map((h) => [h, { $ref: `#/components/headers/${h}` }]));
 }
 
-function problemResponse(status: number, slugs: Set<ProblemSlug>) {
+const pascal = (slug: string) => slug.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
+
+/**
+ * The name of a shared problem answer: its problem types, and the status when one of them comes
+ * with several (`NotFoundOrProviderRefused404`).
+ */
+export function problemResponseName(status: number, slugs: Set<ProblemSlug>): string {
+  const names = [...slugs].map(pascal).join('Or');
+  return [...slugs].some((s) => STATUSES[s]) ? `${names}${status}` : names;
+}
+
+export function problemResponse(status: number, slugs: Set<ProblemSlug>) {
   const types = [...slugs].map(problemType);
   return {
     description: [...slugs].map((s) => PROBLEMS[s].title).join('; '),
@@ -144,8 +158,11 @@ function problemResponse(status: number, slugs: Set<ProblemSlug>) {
 
 type Json = Record<string, unknown>;
 
-/** Completes one operation of the generated document from the facts its route transform left. */
-export function completeOperation(operation: Json, path: string): void {
+/**
+ * Completes one operation of the generated document from the facts its route transform left. Its
+ * problem answers are refs to `shared`, which collects them for `components.responses`.
+ */
+export function completeOperation(operation: Json, path: string, shared: Map<string, Json>): void {
   const facts = operation[FACTS] as RouteFacts | undefined;
   delete operation[FACTS];
   if (!facts) return;
@@ -167,7 +184,11 @@ export function completeOperation(operation: Json, path: string): void {
       content: { 'text/event-stream': { schema: { type: 'string' } } },
     };
   }
-  for (const [status, slugs] of problemsOf(facts)) responses[String(status)] = problemResponse(status, slugs);
+  for (const [status, slugs] of problemsOf(facts)) {
+    const name = problemResponseName(status, slugs);
+    if (!shared.has(name)) shared.set(name, problemResponse(status, slugs));
+    responses[String(status)] = { $ref: `#/components/responses/${name}` };
+  }
   operation.responses = responses;
 
   if (facts.idempotent) {
@@ -182,7 +203,8 @@ export function completeOperation(operation: Json, path: string): void {
 export const SHARED_COMPONENTS = {
   headers: {
     'X-Request-Id': {
-      description: "Identifies the exchange in the gateway's logs (the caller's own `X-Request-Id` when short and plain)",
+      description:
+        "Identifies the exchange in the gateway's logs (the caller's own `X-Request-Id` when short and plain)",
       schema: { type: 'string' },
     },
     Location: { description: 'Where the created or started resource can be read', schema: { type: 'string' } },

@@ -40,13 +40,18 @@ const transformObject: SwaggerTransformObject = (input) => {
     string,
     unknown
   >;
+  const responses = new Map<string, Record<string, unknown>>();
   for (const [path, item] of Object.entries((doc.paths ?? {}) as Record<string, Record<string, unknown>>)) {
-    for (const operation of Object.values(item)) completeOperation(operation as Record<string, unknown>, path);
+    for (const operation of Object.values(item)) {
+      completeOperation(operation as Record<string, unknown>, path, responses);
+    }
   }
-  const components = doc.components as Record<string, unknown>;
-  return tidySchemas({ ...doc, components: { ...components, ...SHARED_COMPONENTS } }) as ReturnType<
-    SwaggerTransformObject
-  >;
+  const components = {
+    ...(doc.components as Record<string, unknown>),
+    ...SHARED_COMPONENTS,
+    responses: Object.fromEntries([...responses].sort(([a], [b]) => a.localeCompare(b))),
+  };
+  return tidySchemas({ ...doc, components }) as ReturnType<SwaggerTransformObject>;
 };
 
 export const openapiPlugin = fp(
@@ -59,12 +64,8 @@ export const openapiPlugin = fp(
           version,
           description:
             'One REST API over many cloud platforms. Errors are RFC 9457 problem+json; lists use opaque cursors; creating POSTs accept Idempotency-Key.',
-          license: { name: 'UNLICENSED', identifier: 'UNLICENSED' },
         },
-        servers: [
-          { url: '/', description: 'The gateway serving this document' },
-          { url: 'http://localhost:8080', description: 'A gateway started locally with `npm start` (PORT 8080)' },
-        ],
+        servers: [{ url: '/', description: 'The gateway serving this document (a local `npm start`: port 8080)' }],
         tags: TAGS.map(([name, description]) => ({ name, description })),
         components: {
           securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A Cloudplane API key' } },
