@@ -2727,7 +2727,6 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
             414: components["responses"]["UriTooLong"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
@@ -3564,7 +3563,6 @@ export interface operations {
             409: components["responses"]["ProviderRefused409"];
             422: components["responses"]["ValidationFailedOrProviderRefused422"];
             429: components["responses"]["RateLimited"];
-            501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
             503: components["responses"]["ProviderFailedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];

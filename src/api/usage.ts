@@ -43,8 +43,8 @@ export const usageRoutes: FastifyPluginAsyncZod<{ usage: Usage }> = async (app, 
           "From each platform's cost API where it has one, and from the instance records (first seen running, or launched, until deleted) for every other account; each row names its source and the time zone of its day.",
         querystring: UsageQuery,
         response: { 200: z.object({ from: Day, to: Day, groupBy: z.string(), items: z.array(UsageRow) }) },
-        // Accounts with a cost API are read from their platform.
-        contract: { platform: true },
+        // Accounts with a cost API are read from their platform (only those: never 501).
+        contract: { problems: ['provider-refused', 'provider-failed', 'provider-timeout'] },
       },
     },
     async (req) => {

@@ -50,6 +50,8 @@ interface RouteFacts {
   body: 'none' | 'optional' | 'required';
   validated: boolean;
   pathParams: boolean;
+  /** The path names a stored resource by `:id`, which may not exist. */
+  pathId: boolean;
   contract: OperationContract;
 }
 
@@ -84,6 +86,7 @@ export function routeFacts(route: RouteOptions): RouteFacts {
           : 'required',
     validated: [schema.body, schema.querystring, schema.params, schema.headers].some((s) => s !== undefined),
     pathParams: route.url.includes(':'),
+    pathId: /\/:id(\/|$)/.test(route.url),
     contract: schema.contract ?? {},
   };
 }
@@ -100,7 +103,8 @@ export function problemsOf(facts: RouteFacts): Map<number, Set<ProblemSlug>> {
   }
   if (facts.validated) slugs.push('validation-failed');
   if (facts.body !== 'none') slugs.push('malformed-request', 'payload-too-large', 'unsupported-media-type');
-  if (facts.pathParams) slugs.push('uri-too-long', 'not-found');
+  if (facts.pathParams) slugs.push('uri-too-long');
+  if (facts.pathId) slugs.push('not-found');
   if (facts.idempotent) slugs.push('idempotency-key-in-use', 'idempotency-key-reused');
   if (facts.contract.platform) slugs.push(...PLATFORM_PROBLEMS);
   slugs.push(...(facts.contract.problems ?? []));
