@@ -2,7 +2,16 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'src/generated/', 'openapi/openapi.json', 'openapi/client-check/api.d.ts', 'coverage/', 'prisma/engine/*.mjs'] },
+  {
+    ignores: [
+      'node_modules/',
+      'src/generated/',
+      'openapi/openapi.json',
+      'openapi/client-check/api.d.ts',
+      'coverage/',
+      'prisma/engine/*.mjs',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

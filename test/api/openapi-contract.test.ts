@@ -297,7 +297,10 @@ describe('answers the framework makes', () => {
     expect(res.statusCode).toBe(405);
     expect(res.headers.allow).toBe('GET, HEAD, POST');
     expect(String(res.headers['content-type'])).toMatch(/^application\/problem\+json/);
-    expect(JSON.parse(res.body)).toMatchObject({ type: '/problems/method-not-allowed', allowed: ['GET', 'HEAD', 'POST'] });
+    expect(JSON.parse(res.body)).toMatchObject({
+      type: '/problems/method-not-allowed',
+      allowed: ['GET', 'HEAD', 'POST'],
+    });
     expect(Object.keys(problem.properties)).toContain('allowed');
   });
 
