@@ -237,7 +237,9 @@ async function main() {
   const role: Role = parsedRole.data;
   const logger = createLogger(config.logLevel).child({ role });
   if (config.secretKeyIsDevelopmentDefault) {
-    logger.warn('CLOUDPLANE_SECRET_KEY is unset: account credentials are encrypted with a development key');
+    logger.warn(
+      'CLOUDPLANE_SECRET_KEY is unset or the development key: account credentials are encrypted with a key published in the source',
+    );
   }
 
   const closers: Closer[] = [];
