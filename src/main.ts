@@ -144,7 +144,8 @@ async function registerDemoAccounts(
     const endpoint = endpoints.get(definition.kind);
     if (!endpoint) continue;
     const seed = definition.simulator.demoAccount(endpoint);
-    if (await shared.prisma.account.findUnique({ where: { name: seed.name }, select: { id: true } })) continue;
+    if (await shared.prisma.account.findFirst({ where: { name: seed.name, deletedAt: null }, select: { id: true } }))
+      continue;
     // Another replica starting at the same moment may make it first (the name is unique).
     const account = await shared.services.accounts
       .create({ ...seed, provider: definition.kind })
