@@ -94,7 +94,10 @@ export function createTemplateService(deps: {
 
   /** A deleted template is not found unless asked for: its tasks still name it (docs/history.md). */
   async function load(id: string, includeDeleted = false) {
-    const row = await prisma.template.findFirst({ where: { id, ...(includeDeleted ? {} : { deletedAt: null }) }, include });
+    const row = await prisma.template.findFirst({
+      where: { id, ...(includeDeleted ? {} : { deletedAt: null }) },
+      include,
+    });
     if (!row) throw notFound('template', id);
     return row;
   }
