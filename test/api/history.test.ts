@@ -205,9 +205,14 @@ describe('the audit log', () => {
     expect((await s.call('GET', '/v1/audit?cursor=nope')).status).toBe(422);
     expect((await s.call('GET', '/v1/audit?since=yesterday')).status).toBe(422);
     const before = await s.t.prisma.auditEntry.count();
-    const long = await s.call('POST', '/v1/templates', { name: 'x', accountId: s.accountId, spec: s.spec }, {
-      'cloudplane-reason': 'r'.repeat(501),
-    });
+    const long = await s.call(
+      'POST',
+      '/v1/templates',
+      { name: 'x', accountId: s.accountId, spec: s.spec },
+      {
+        'cloudplane-reason': 'r'.repeat(501),
+      },
+    );
     expect(long.status).toBe(422);
     expect(await s.t.prisma.auditEntry.count()).toBe(before);
   });
