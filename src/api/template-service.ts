@@ -20,7 +20,7 @@ import { validationFailed } from './validation.ts';
 import { assertCanHoldGroup } from '../tasks/strategy.ts';
 import { lockTemplate } from '../tasks/scheduling.ts';
 import { FINAL_TASK_STATUSES } from '../domain/task.ts';
-import type { AuditLog } from './audit-log.ts';
+import type { AuditLog } from '../db/audit.ts';
 
 export function toTemplateView(row: TemplateRow & { account: { provider: string } }): Template {
   const s = row.spec as StoredSpec;

@@ -1,13 +1,13 @@
 /**
  * Runs every request inside its audit context: changes recorded while it
  * is served name its API key (id and name), its `Cloudplane-Reason` header
- * and its request id (see api/audit-log.ts). Also makes the audit log
+ * and its request id (see db/audit.ts). Also makes the audit log
  * reachable from route handlers as `app.audit`, for platform actions
  * recorded right after the platform accepted them.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { actingAs, type AuditActor, type AuditLog } from '../api/audit-log.ts';
+import { actingAs, type AuditActor, type AuditLog } from '../db/audit.ts';
 import { ApiError } from '../domain/errors.ts';
 
 declare module 'fastify' {

@@ -7,7 +7,7 @@ import type { Registry } from 'prom-client';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Logger } from '../logger.ts';
 import { createAccountService } from '../api/account-service.ts';
-import { createAuditLog } from '../api/audit-log.ts';
+import { createAuditLog } from '../db/audit.ts';
 import { createInstanceService } from '../api/instance-service.ts';
 import { createTemplateService } from '../api/template-service.ts';
 import { createAccountRepository } from '../db/accounts.ts';
@@ -89,7 +89,7 @@ export function createServices(s: ServiceSettings) {
     providers,
     records,
     sync,
-    apiKeys: createApiKeyRepository(s.prisma),
+    apiKeys: createApiKeyRepository(s.prisma, audit),
     accounts: createAccountService({ prisma: s.prisma, accounts: accountsRepo, providers, pool, catalog, audit }),
     templates: createTemplateService({ prisma: s.prisma, providers, catalog, box, audit }),
     instances: createInstanceService({ prisma: s.prisma, providers, records, sync, box }),

@@ -3,8 +3,9 @@
  * deleted accounts and templates free their names, and every change lands in the audit log with
  * the key that made it.
  */
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isolate, type Isolated } from '../support/context.ts';
 import { H3C_LOGIN } from '../support/h3c.ts';
 import { startScaling, type Json, type Scaling } from '../support/scaling.ts';
@@ -184,6 +185,40 @@ describe('the audit log', () => {
     expect(JSON.stringify(entries)).not.toContain(H3C_LOGIN.password);
     const update = entries.find((e) => e.action === 'account.update')!;
     expect(update.after).toMatchObject({ credentialsChanged: true });
+  });
+
+  it('records platform actions on machines once the platform accepted them', async () => {
+    const made = await s.call('POST', '/v1/instances', { accountId: s.accountId, spec: s.spec });
+    expect(made.status).toBe(202);
+    await vi.waitFor(
+      async () => expect((await s.call('GET', `/v1/instances/${made.body.id}`)).body.status).toBe('running'),
+      { timeout: 10_000, interval: 100 },
+    );
+    // This platform cannot tag (501): nothing happened, nothing is recorded.
+    expect((await s.call('PUT', `/v1/instances/${made.body.id}/tags`, { tags: { team: 'ops' } })).status).toBe(501);
+    const stop = await s.call('POST', `/v1/instances/${made.body.id}/actions`, { action: 'stop' });
+    expect(stop.status).toBe(202);
+    // A refused action changed nothing and is not recorded.
+    const bad = await s.call('POST', `/v1/instances/${randomUUID()}/actions`, { action: 'stop' });
+    expect(bad.status).toBe(404);
+    const page = await audit(`resourceType=instance&resourceId=${made.body.id}`);
+    expect(page.items.map((e: Json) => e.action)).toEqual(['instance.stop', 'instance.create']);
+    expect(page.items[0]).toMatchObject({ actor: { name: 'test-admin' }, after: { id: made.body.id } });
+    expect((await audit('resourceType=instance')).items).toHaveLength(2);
+  });
+
+  it('records API keys made and revoked, without the key or its hash', async () => {
+    const made = await s.call('POST', '/v1/api-keys', { name: 'ci-audit', scopes: ['write'] });
+    expect(made.status).toBe(201);
+    expect((await s.call('DELETE', `/v1/api-keys/${made.body.id}`)).status).toBe(200);
+    const page = await audit(`resourceType=api_key&resourceId=${made.body.id}`);
+    expect(page.items.map((e: Json) => e.action)).toEqual(['api_key.revoke', 'api_key.create']);
+    expect(page.items[0]).toMatchObject({ before: { revokedAt: null }, after: { name: 'ci-audit' } });
+    expect(page.items[0].after.revokedAt).not.toBeNull();
+    const row = await s.t.prisma.apiKey.findUniqueOrThrow({ where: { id: made.body.id } });
+    const stored = JSON.stringify(await s.t.prisma.auditEntry.findMany({ where: { resourceId: made.body.id } }));
+    expect(stored).not.toContain(made.body.key);
+    expect(stored).not.toContain(row.hash);
   });
 
   it('pages newest first with the one cursor, and since/until bound it', async () => {

@@ -16,7 +16,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AuditEntry as AuditRow, Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { AuditEntry, AuditResourceType } from '../domain/audit.ts';
-import { keyset, toPage } from './pagination.ts';
 
 /** Who is making the current change, and why. */
 export interface AuditActor {
@@ -57,17 +56,6 @@ export function scrub(value: NonNullable<unknown>): Prisma.InputJsonValue {
 }
 
 const snapshot = (value: unknown) => (value === undefined || value === null ? undefined : scrub(value));
-
-export interface AuditQuery {
-  limit: number;
-  cursor?: string;
-  resourceType?: AuditResourceType;
-  resourceId?: string;
-  actor?: string;
-  action?: string;
-  since?: Date;
-  until?: Date;
-}
 
 export function toAuditView(row: AuditRow): AuditEntry {
   return {
@@ -119,27 +107,9 @@ export function createAuditLog(prisma: PrismaClient) {
       });
     },
 
-    /** Newest first, with the usual cursor. */
-    async list(q: AuditQuery) {
-      const page = keyset('at', 'desc', q.cursor);
-      const rows = await prisma.auditEntry.findMany({
-        where: {
-          AND: [
-            page.where,
-            {
-              resourceType: q.resourceType,
-              resourceId: q.resourceId,
-              actorKeyId: q.actor,
-              action: q.action,
-              at: q.since || q.until ? { gte: q.since, lt: q.until } : undefined,
-            },
-          ],
-        },
-        orderBy: page.orderBy as Prisma.AuditEntryOrderByWithRelationInput[],
-        take: q.limit + 1,
-      });
-      return toPage(rows, q.limit, (r) => r.at, toAuditView);
-    },
+    /** A page of entries; `where`/`orderBy` come from the API's filters and keyset pagination. */
+    page: (where: Prisma.AuditEntryWhereInput, orderBy: Prisma.AuditEntryOrderByWithRelationInput[], take: number) =>
+      prisma.auditEntry.findMany({ where, orderBy, take }),
   };
 }
 
