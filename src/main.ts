@@ -8,6 +8,7 @@ import closeWithGrace from 'close-with-grace';
 import { z } from 'zod';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { startLocalStores } from './local-stores/local-stores.ts';
 import { createPrisma } from './db/client.ts';
 import { applyMigrations, ensureDatabase } from './db/migrate.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -250,20 +251,35 @@ async function main() {
   const role: Role = parsedRole.data;
   const logger = createLogger(config.logLevel).child({ role });
   if (config.secretKeyIsDevelopmentDefault) {
-    logger.warn('CLOUDPLANE_SECRET_KEY is unset: account credentials are encrypted with a development key');
+    logger.warn(
+      'CLOUDPLANE_SECRET_KEY is unset or the development key: account credentials are encrypted with a key published in the source',
+    );
   }
 
   const closers: Closer[] = [];
+  let localStores: Awaited<ReturnType<typeof startLocalStores>> | undefined;
   closeWithGrace({ delay: config.shutdownGraceMs, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
     else logger.info({ signal }, 'shutting down');
     for (const close of closers) {
       await close().catch((e: Error) => logger.warn({ err: e.message }, 'error while closing'));
     }
+    // The stores this process started go last, once nothing uses them.
+    await localStores?.close();
   });
 
   const simulators = role === 'sim' || role === 'all' ? await startSimulators(config, logger, closers) : undefined;
   if (role === 'sim') return;
+  if (role === 'all') {
+    // A fresh machine: start the stores left at their default URLs that nothing answers at.
+    const { dataDir, postgres, redis } = config.localStores;
+    localStores = await startLocalStores({
+      dataDir,
+      postgresUrl: postgres ? config.databaseUrl : undefined,
+      redisUrl: redis ? config.redisUrl : undefined,
+      logger,
+    });
+  }
   await prepareDatabase(config, logger);
   const shared = await connect(config, logger, closers);
   if (role === 'api' || role === 'all') {
