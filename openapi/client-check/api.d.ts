@@ -66,7 +66,10 @@ export interface paths {
         get: operations["getAccount"];
         put?: never;
         post?: never;
-        /** Delete an account without templates or live machines */
+        /**
+         * Delete an account without templates or live machines
+         * @description The account is kept, hidden, for the history of its tasks (see `includeDeleted`); its credentials are erased and its name can be used again.
+         */
         delete: operations["deleteAccount"];
         options?: never;
         head?: never;
@@ -252,6 +255,26 @@ export interface paths {
         post?: never;
         /** Revoke an API key */
         delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log: who changed what, when and why
+         * @description One entry per change to accounts, templates, instances, tasks and API keys, with the API key that made it, before/after snapshots (secrets removed) and the `Cloudplane-Reason` header.
+         */
+        get: operations["listAuditEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -604,7 +627,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a template whose group is empty and idle
-         * @description On a platform that keeps the group itself and cannot remove it (BridgX clusters), the template goes and the platform keeps its group: the `Cloudplane-Platform-Group-Kept` header names it.
+         * @description On a platform that keeps the group itself and cannot remove it (BridgX clusters), the template goes and the platform keeps its group: the `Cloudplane-Platform-Group-Kept` header names it. The template is kept, hidden, for the history of its tasks (see `includeDeleted`); it can no longer be expanded, and its name can be used again.
          */
         delete: operations["deleteTemplate"];
         options?: never;
@@ -716,11 +739,10 @@ export interface components {
         Account: {
             /** Format: date-time */
             createdAt: string;
-            /**
-             * @description Credentials are stored encrypted and never returned
-             * @constant
-             */
-            credentialsSet: true;
+            /** @description Credentials are stored encrypted and never returned; a deleted account has them erased */
+            credentialsSet: boolean;
+            /** @description Set once deleted; deleted accounts show only with `includeDeleted=true` */
+            deletedAt: string | null;
             endpoint: string;
             /** Format: uuid */
             id: string;
@@ -752,6 +774,30 @@ export interface components {
             prefix: string;
             revokedAt: string | null;
             scopes: ("read" | "write" | "admin")[];
+        };
+        AuditEntry: {
+            /** @description `<resourceType>.<verb>`, e.g. `template.update`, `instance.stop`, `task.expand` */
+            action: string;
+            actor: {
+                /** @description The API key that made the change; null for the service itself */
+                keyId: string | null;
+                /** @description The key's name at the time of the change */
+                name: string;
+            };
+            /** @description The resource after the change (secrets removed); null when it was deleted */
+            after: unknown;
+            /** Format: date-time */
+            at: string;
+            /** @description The resource before the change (secrets removed); null when it was created */
+            before: unknown;
+            /** Format: uuid */
+            id: string;
+            /** @description The `Cloudplane-Reason` header, or the reason a task was given */
+            reason: string | null;
+            requestId: string | null;
+            resourceId: string;
+            /** @enum {string} */
+            resourceType: "account" | "template" | "instance" | "task" | "api_key";
         };
         BulkActionResult: {
             items: {
@@ -1107,6 +1153,8 @@ export interface components {
             activeTaskId: string | null;
             /** Format: date-time */
             createdAt: string;
+            /** @description Set once deleted; deleted templates show only with `includeDeleted=true` */
+            deletedAt: string | null;
             /** Format: uuid */
             id: string;
             lastOrphanAt: string | null;
@@ -1615,6 +1663,8 @@ export interface components {
     parameters: {
         /** @description Makes the request safe to repeat: the same key and body answer the first answer again (with `Idempotent-Replayed: true`); the same key with another body is 422; while the first is in flight, 409. Kept 24 hours per API key. */
         IdempotencyKey: string;
+        /** @description Why the change is made, kept with it in the audit log (GET /v1/audit) */
+        Reason: string;
     };
     requestBodies: never;
     headers: {
@@ -1702,6 +1752,8 @@ export interface operations {
             query?: {
                 /** @description `nextCursor` of the previous page */
                 cursor?: string;
+                /** @description Also show deleted ones (kept for the history of the tasks that name them) */
+                includeDeleted?: "true" | "false";
                 /** @description Page size, 1–500 */
                 limit?: number;
             };
@@ -1737,6 +1789,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Why the change is made, kept with it in the audit log (GET /v1/audit) */
+                "Cloudplane-Reason"?: components["parameters"]["Reason"];
                 /** @description Makes the request safe to repeat: the same key and body answer the first answer again (with `Idempotent-Replayed: true`); the same key with another body is 422; while the first is in flight, 409. Kept 24 hours per API key. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -1776,7 +1830,10 @@ export interface operations {
     };
     getAccount: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Also show deleted ones (kept for the history of the tasks that name them) */
+                includeDeleted?: "true" | "false";
+            };
             header?: never;
             path: {
                 id: string;
@@ -1808,7 +1865,10 @@ export interface operations {
     deleteAccount: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Why the change is made, kept with it in the audit log (GET /v1/audit) */
+                "Cloudplane-Reason"?: components["parameters"]["Reason"];
+            };
             path: {
                 id: string;
             };
@@ -1839,7 +1899,10 @@ export interface operations {
     updateAccount: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Why the change is made, kept with it in the audit log (GET /v1/audit) */
+                "Cloudplane-Reason"?: components["parameters"]["Reason"];
+            };
             path: {
                 id: string;
             };
@@ -1995,7 +2058,10 @@ export interface operations {
     runAccountOperation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Why the change is made, kept with it in the audit log (GET /v1/audit) */
+                "Cloudplane-Reason"?: components["parameters"]["Reason"];
+            };
             path: {
                 id: string;
                 operation: string;
@@ -2087,7 +2153,10 @@ export interface operations {
     syncAccountNetworks: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Why the change is made, kept with it in the audit log (GET /v1/audit) */
+                "Cloudplane-Reason"?: components["parameters"]["Reason"];
+            };
             path: {
                 id: string;
             };
@@ -2134,7 +2203,10 @@ export interface operations {
     verifyAccount: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Why the change is made, kept with it in the audit log (GET /v1/audit) */
+                "Cloudplane-Reason"?: components["parameters"]["Reason"];
+            };
             path: {
                 id: string;
             };
@@ -2247,7 +2319,10 @@ export interface operations {
     createApiKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Why the change is made, kept with it in the audit log (GET /v1/audit) */
+                "Cloudplane-Reason"?: components["parameters"]["Reason"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2282,7 +2357,10 @@ export interface operations {
     revokeApiKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Why the change is made, kept with it in the audit log (GET /v1/audit) */
+                "Cloudplane-Reason"?: components["parameters"]["Reason"];
+            };
             path: {
                 id: string;
             };
@@ -2306,6 +2384,52 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             414: components["responses"]["UriTooLong"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listAuditEntries: {
+        parameters: {
+            query?: {
+                action?: string;
+                /** @description Only changes made with this API key (its id) */
+                actor?: string;
+                /** @description `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Page size, 1–500 */
+                limit?: number;
+                resourceId?: string;
+                resourceType?: "account" | "template" | "instance" | "task" | "api_key";
+                /** @description Only changes at or after this instant */
+                since?: string;
+                /** @description Only changes before this instant */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AuditEntry"][];
+                        /** @description null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
@@ -2367,6 +2491,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Why the change is made, kept with it in the audit log (GET /v1/audit) */
+                "Cloudplane-Reason"?: components["parameters"]["Reason"];
                 /** @description Makes the request safe to repeat: the same key and body answer the first answer again (with `Idempotent-Replayed: true`); the same key with another body is 422; while the first is in flight, 409. Kept 24 hours per API key. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2455,7 +2581,10 @@ export interface operations {
     deleteInstance: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Why the change is made, kept with it in the audit log (GET /v1/audit) */
+                "Cloudplane-Reason"?: components["parameters"]["Reason"];
+            };
             path: {
                 id: string;
             };
@@ -2496,7 +2625,10 @@ export interface operations {
                 /** @description Answer once the machine reached the state the action leads to (200), or when the timeout passes (202) */
                 wait?: "true" | "false";
             };
-            header?: never;
+            header?: {
+                /** @description Why the change is made, kept with it in the audit log (GET /v1/audit) */
+                "Cloudplane-Reason"?: components["parameters"]["Reason"];
+            };
             path: {
                 id: string;
             };
@@ -2590,7 +2722,10 @@ export interface operations {
     replaceInstanceTags: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Why the change is made, kept with it in the audit log (GET /v1/audit) */
+                "Cloudplane-Reason"?: components["parameters"]["Reason"];
+            };
             path: {
                 id: string;
             };
@@ -2637,7 +2772,10 @@ export interface operations {
     runBulkInstanceAction: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Why the change is made, kept with it in the audit log (GET /v1/audit) */
+                "Cloudplane-Reason"?: components["parameters"]["Reason"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2778,6 +2916,8 @@ export interface operations {
                 account: string;
             };
             header?: {
+                /** @description Why the change is made, kept with it in the audit log (GET /v1/audit) */
+                "Cloudplane-Reason"?: components["parameters"]["Reason"];
                 /** @description Makes the request safe to repeat: the same key and body answer the first answer again (with `Idempotent-Replayed: true`); the same key with another body is 422; while the first is in flight, 409. Kept 24 hours per API key. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2862,7 +3002,10 @@ export interface operations {
                 /** @description The account whose platform holds the network */
                 account: string;
             };
-            header?: never;
+            header?: {
+                /** @description Why the change is made, kept with it in the audit log (GET /v1/audit) */
+                "Cloudplane-Reason"?: components["parameters"]["Reason"];
+            };
             path: {
                 id: string;
             };
@@ -2938,6 +3081,8 @@ export interface operations {
                 account: string;
             };
             header?: {
+                /** @description Why the change is made, kept with it in the audit log (GET /v1/audit) */
+                "Cloudplane-Reason"?: components["parameters"]["Reason"];
                 /** @description Makes the request safe to repeat: the same key and body answer the first answer again (with `Idempotent-Replayed: true`); the same key with another body is 422; while the first is in flight, 409. Kept 24 hours per API key. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -3022,7 +3167,10 @@ export interface operations {
                 /** @description The account whose platform holds the network */
                 account: string;
             };
-            header?: never;
+            header?: {
+                /** @description Why the change is made, kept with it in the audit log (GET /v1/audit) */
+                "Cloudplane-Reason"?: components["parameters"]["Reason"];
+            };
             path: {
                 id: string;
             };
@@ -3128,7 +3276,10 @@ export interface operations {
     cancelTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Why the change is made, kept with it in the audit log (GET /v1/audit) */
+                "Cloudplane-Reason"?: components["parameters"]["Reason"];
+            };
             path: {
                 id: string;
             };
@@ -3237,6 +3388,8 @@ export interface operations {
                 account?: string;
                 /** @description `nextCursor` of the previous page */
                 cursor?: string;
+                /** @description Also show deleted ones (kept for the history of the tasks that name them) */
+                includeDeleted?: "true" | "false";
                 /** @description Page size, 1–500 */
                 limit?: number;
             };
@@ -3272,6 +3425,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Why the change is made, kept with it in the audit log (GET /v1/audit) */
+                "Cloudplane-Reason"?: components["parameters"]["Reason"];
                 /** @description Makes the request safe to repeat: the same key and body answer the first answer again (with `Idempotent-Replayed: true`); the same key with another body is 422; while the first is in flight, 409. Kept 24 hours per API key. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -3315,7 +3470,10 @@ export interface operations {
     };
     getTemplate: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Also show deleted ones (kept for the history of the tasks that name them) */
+                includeDeleted?: "true" | "false";
+            };
             header?: never;
             path: {
                 id: string;
@@ -3347,7 +3505,10 @@ export interface operations {
     deleteTemplate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Why the change is made, kept with it in the audit log (GET /v1/audit) */
+                "Cloudplane-Reason"?: components["parameters"]["Reason"];
+            };
             path: {
                 id: string;
             };
@@ -3382,7 +3543,10 @@ export interface operations {
     updateTemplate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Why the change is made, kept with it in the audit log (GET /v1/audit) */
+                "Cloudplane-Reason"?: components["parameters"]["Reason"];
+            };
             path: {
                 id: string;
             };
@@ -3426,6 +3590,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Why the change is made, kept with it in the audit log (GET /v1/audit) */
+                "Cloudplane-Reason"?: components["parameters"]["Reason"];
                 /** @description Makes the request safe to repeat: the same key and body answer the first answer again (with `Idempotent-Replayed: true`); the same key with another body is 422; while the first is in flight, 409. Kept 24 hours per API key. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -3473,6 +3639,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Why the change is made, kept with it in the audit log (GET /v1/audit) */
+                "Cloudplane-Reason"?: components["parameters"]["Reason"];
                 /** @description Makes the request safe to repeat: the same key and body answer the first answer again (with `Idempotent-Replayed: true`); the same key with another body is 422; while the first is in flight, 409. Kept 24 hours per API key. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -3613,6 +3781,8 @@ export interface operations {
                 account: string;
             };
             header?: {
+                /** @description Why the change is made, kept with it in the audit log (GET /v1/audit) */
+                "Cloudplane-Reason"?: components["parameters"]["Reason"];
                 /** @description Makes the request safe to repeat: the same key and body answer the first answer again (with `Idempotent-Replayed: true`); the same key with another body is 422; while the first is in flight, 409. Kept 24 hours per API key. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -3697,7 +3867,10 @@ export interface operations {
                 /** @description The account whose platform holds the network */
                 account: string;
             };
-            header?: never;
+            header?: {
+                /** @description Why the change is made, kept with it in the audit log (GET /v1/audit) */
+                "Cloudplane-Reason"?: components["parameters"]["Reason"];
+            };
             path: {
                 id: string;
             };

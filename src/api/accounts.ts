@@ -6,6 +6,7 @@ import { Image, InstanceType, Region, Zone } from '../domain/catalog.ts';
 import { ProviderKind } from '../domain/providers.ts';
 import type { AccountService } from './account-service.ts';
 import { PageQuery, pageOf } from './pagination.ts';
+import { IncludeDeleted } from './include-deleted.ts';
 
 const IdParams = z.object({ id: z.uuid() });
 const RefreshQuery = z.object({
@@ -57,11 +58,11 @@ export const accountRoutes: FastifyPluginAsyncZod<{ accounts: AccountService }> 
         operationId: 'listAccounts',
         tags,
         summary: 'List accounts',
-        querystring: PageQuery,
+        querystring: PageQuery.extend(IncludeDeleted.shape),
         response: { 200: pageOf(Account) },
       },
     },
-    async (req) => accounts.list(req.query.limit, req.query.cursor),
+    async (req) => accounts.list(req.query.limit, req.query.cursor, req.query.includeDeleted),
   );
 
   app.get(
@@ -73,10 +74,11 @@ export const accountRoutes: FastifyPluginAsyncZod<{ accounts: AccountService }> 
         tags,
         summary: 'Get an account',
         params: IdParams,
+        querystring: IncludeDeleted,
         response: { 200: Account },
       },
     },
-    async (req) => accounts.get(req.params.id),
+    async (req) => accounts.get(req.params.id, req.query.includeDeleted),
   );
 
   app.patch(
@@ -104,6 +106,8 @@ export const accountRoutes: FastifyPluginAsyncZod<{ accounts: AccountService }> 
         tags,
         operationId: 'deleteAccount',
         summary: 'Delete an account without templates or live machines',
+        description:
+          'The account is kept, hidden, for the history of its tasks (see `includeDeleted`); its credentials are erased and its name can be used again.',
         params: IdParams,
         response: { 204: z.null() },
         contract: { problems: ['conflict'] },

@@ -36,6 +36,7 @@ export const Template = z
     lastOrphanAt: z.date().nullable(),
     createdAt: z.date(),
     updatedAt: z.date(),
+    deletedAt: z.date().nullable().describe('Set once deleted; deleted templates show only with `includeDeleted=true`'),
   })
   .meta({ id: 'Template' });
 export type Template = z.infer<typeof Template>;

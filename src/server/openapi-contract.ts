@@ -47,6 +47,8 @@ interface RouteFacts {
   authenticated: boolean;
   scope: Scope | null;
   idempotent: boolean;
+  /** The method may change something: the audit log records its `Cloudplane-Reason`. */
+  changes: boolean;
   body: 'none' | 'optional' | 'required';
   validated: boolean;
   pathParams: boolean;
@@ -78,6 +80,7 @@ export function routeFacts(route: RouteOptions): RouteFacts {
     authenticated: scope !== null,
     scope,
     idempotent: route.config?.idempotent === true,
+    changes: [route.method].flat().some((m) => !['GET', 'HEAD'].includes(m.toUpperCase())),
     body:
       body === undefined
         ? 'none'
@@ -195,9 +198,12 @@ export function completeOperation(operation: Json, path: string, shared: Map<str
   }
   operation.responses = responses;
 
-  if (facts.idempotent) {
+  const extra: string[] = [];
+  if (facts.idempotent) extra.push('IdempotencyKey');
+  if (facts.authenticated && facts.changes) extra.push('Reason');
+  if (extra.length) {
     const parameters = (operation.parameters ?? []) as Json[];
-    operation.parameters = [...parameters, { $ref: '#/components/parameters/IdempotencyKey' }];
+    operation.parameters = [...parameters, ...extra.map((p) => ({ $ref: `#/components/parameters/${p}` }))];
   }
   if (facts.body === 'optional' && operation.requestBody) (operation.requestBody as Json).required = false;
   if (!operation.operationId) throw new Error(`openapi: ${path} has an operation without an operationId`);
@@ -243,6 +249,13 @@ export const SHARED_COMPONENTS = {
       description:
         'Makes the request safe to repeat: the same key and body answer the first answer again (with `Idempotent-Replayed: true`); the same key with another body is 422; while the first is in flight, 409. Kept 24 hours per API key.',
       schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+    },
+    Reason: {
+      name: 'Cloudplane-Reason',
+      in: 'header',
+      required: false,
+      description: 'Why the change is made, kept with it in the audit log (GET /v1/audit)',
+      schema: { type: 'string', maxLength: 500 },
     },
   },
 } as const;

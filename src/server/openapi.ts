@@ -25,6 +25,7 @@ const TAGS = [
   ['providers', 'The platform kinds this gateway speaks to and what each can do'],
   ['usage', 'Machine-hours per day'],
   ['api-keys', 'API keys and their scopes'],
+  ['audit', 'Who changed what, when and why'],
   ['health', 'Liveness and readiness'],
 ] as const;
 
