@@ -232,6 +232,8 @@ export const taskRoutes: FastifyPluginAsyncZod<{ tasks: TaskService; waker: Even
         streams.delete(stop);
         app.opsMetrics.eventStreams.dec();
         res.end();
+        // A closing server waits for every connection: do not leave this one idle in keep-alive.
+        if (shuttingDown) res.socket?.end();
       }
     },
   );
