@@ -5,6 +5,7 @@
  * process serves its own metrics on its own port, behind the metrics token.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerStoreCollectors } from '../../src/server/metric-collectors.ts';
@@ -114,6 +115,16 @@ describe('/metrics during an expand', () => {
     });
     expect(refused.reduce((a, x) => a + x.value, 0)).toBe(1);
     expect(refused[0]!.labels.outcome).not.toBe('ok');
+
+    // 5. the Grafana dashboard uses only names this registry exposes
+    const dashboard = readFileSync(new URL('../../ops/grafana/cloudplane.json', import.meta.url), 'utf8');
+    const used = new Set(
+      [...dashboard.matchAll(/\b((?:cloudplane|provider|http|nodejs|process)_[a-z0-9_]+)/g)].map((m) =>
+        m[1]!.replace(/_(bucket|count|sum)$/, ''),
+      ),
+    );
+    expect(used.size).toBeGreaterThan(15);
+    for (const name of used) expect(after, name).toContain(`# HELP ${name} `);
   });
 
   it('keeps answering when a store cannot be read, and says which', async () => {
