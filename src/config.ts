@@ -3,6 +3,8 @@
  * schema. This is the only module that touches process.env; everything else
  * receives a Config. A bad value stops start-up with one line naming it.
  */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65_535);
@@ -31,6 +33,8 @@ const secretKey = z.string().transform((v, ctx) => {
 });
 
 export const EnvSchema = z.object({
+  /** `production` turns on the checks a shared deployment needs (a real secret key, no local stores). */
+  NODE_ENV: z.string().optional(),
   PORT: port.default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: postgresUrl.default('postgresql://postgres@127.0.0.1:5432/cloudplane'),
@@ -98,6 +102,12 @@ export const EnvSchema = z.object({
   /** Role `all` starts the platform simulators on these ports and registers demo accounts. */
   CLOUDPLANE_SIM_HOST: z.string().min(1).default('127.0.0.1'),
   CLOUDPLANE_SIM_BASE_PORT: port.default(18100),
+  /** Where role `all` keeps the PostgreSQL and Redis it starts itself on a machine that has none. */
+  CLOUDPLANE_DATA_DIR: z
+    .string()
+    .min(1)
+    .default(fileURLToPath(new URL('../.cloudplane', import.meta.url)))
+    .transform((dir) => resolve(dir)),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -134,9 +144,16 @@ export interface Config {
   metrics: { token: string | undefined; workerPort: number };
   /** Absent when the limit is off. */
   rateLimit: { max: number; windowMs: number; perKey: Record<string, number> } | undefined;
+  /** NODE_ENV=production. */
+  production: boolean;
+  /**
+   * Which stores role `all` may start itself when nothing answers at their URL: only those the
+   * operator left at the default, and never in production.
+   */
+  localStores: { dataDir: string; postgres: boolean; redis: boolean };
 }
 
-/** Used only when CLOUDPLANE_SECRET_KEY is unset; loudly reported at start. */
+/** Used only outside production when CLOUDPLANE_SECRET_KEY is unset; loudly reported at start. */
 const DEVELOPMENT_SECRET_KEY = Buffer.from('cloudplane-development-only-key!', 'utf8');
 
 export class ConfigError extends Error {
@@ -159,6 +176,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(variable, issue.message);
   }
   const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const developmentKey = !e.CLOUDPLANE_SECRET_KEY || e.CLOUDPLANE_SECRET_KEY.equals(DEVELOPMENT_SECRET_KEY);
+  if (production && developmentKey) {
+    // The development key is public (it is in this file): credentials encrypted with it are not secret.
+    throw new ConfigError(
+      'CLOUDPLANE_SECRET_KEY',
+      'must be set to a key of your own when NODE_ENV=production (32 bytes as 64 hex characters, e.g. `openssl rand -hex 32`)',
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -167,7 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     adminApiKey: e.CLOUDPLANE_ADMIN_API_KEY,
     secretKey: e.CLOUDPLANE_SECRET_KEY ?? DEVELOPMENT_SECRET_KEY,
-    secretKeyIsDevelopmentDefault: e.CLOUDPLANE_SECRET_KEY === undefined,
+    secretKeyIsDevelopmentDefault: developmentKey,
     redisPrefix: e.CLOUDPLANE_REDIS_PREFIX,
     bodyLimitBytes: e.CLOUDPLANE_BODY_LIMIT_BYTES,
     dbPoolSize: e.CLOUDPLANE_DB_POOL_SIZE,
@@ -194,6 +220,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sim: { host: e.CLOUDPLANE_SIM_HOST, basePort: e.CLOUDPLANE_SIM_BASE_PORT },
     metrics: { token: e.CLOUDPLANE_METRICS_TOKEN, workerPort: e.CLOUDPLANE_METRICS_PORT },
     rateLimit: rateLimitOf(e),
+    production,
+    localStores: {
+      dataDir: e.CLOUDPLANE_DATA_DIR,
+      postgres: !production && present.DATABASE_URL === undefined,
+      redis: !production && present.REDIS_URL === undefined,
+    },
   };
 }
 

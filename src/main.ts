@@ -8,6 +8,7 @@ import closeWithGrace from 'close-with-grace';
 import { z } from 'zod';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { startLocalStores } from './local-stores/local-stores.ts';
 import { createPrisma } from './db/client.ts';
 import { applyMigrations, ensureDatabase } from './db/migrate.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -263,10 +264,13 @@ async function main() {
   const role: Role = parsedRole.data;
   const logger = createLogger(config.logLevel).child({ role });
   if (config.secretKeyIsDevelopmentDefault) {
-    logger.warn('CLOUDPLANE_SECRET_KEY is unset: account credentials are encrypted with a development key');
+    logger.warn(
+      'CLOUDPLANE_SECRET_KEY is unset or the development key: account credentials are encrypted with a key published in the source',
+    );
   }
 
   const closers: Closer[] = [];
+  let localStores: Awaited<ReturnType<typeof startLocalStores>> | undefined;
   const closing = (close: Closer) =>
     close().catch((e: Error) => logger.warn({ err: e.message }, 'error while closing'));
   const grace = closeWithGrace(
@@ -276,6 +280,8 @@ async function main() {
       const started = Date.now();
       await Promise.all(stoppers.map(closing));
       for (const close of closers) await closing(close);
+      // The stores this process started go last, once nothing uses them.
+      await localStores?.close();
       logger.info({ ms: Date.now() - started }, 'shut down');
     },
   );
@@ -298,6 +304,16 @@ async function main() {
 
   const simulators = role === 'sim' || role === 'all' ? await startSimulators(config, logger, closers) : undefined;
   if (role === 'sim') return;
+  if (role === 'all') {
+    // A fresh machine: start the stores left at their default URLs that nothing answers at.
+    const { dataDir, postgres, redis } = config.localStores;
+    localStores = await startLocalStores({
+      dataDir,
+      postgresUrl: postgres ? config.databaseUrl : undefined,
+      redisUrl: redis ? config.redisUrl : undefined,
+      logger,
+    });
+  }
   await prepareDatabase(config, logger);
   const shared = await connect(config, logger, closers);
   if (role === 'api' || role === 'all') {
