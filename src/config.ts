@@ -99,6 +99,10 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^\s*[0-9a-fA-F-]{36}\s*=\s*\d+\s*(,\s*[0-9a-fA-F-]{36}\s*=\s*\d+\s*)*$/, 'must be "<key id>=<n>,…"')
     .optional(),
+  /** Events of finished tasks older than this many days are purged (tasks and their items are kept). */
+  CLOUDPLANE_RETENTION_DAYS: positiveInt.default(30),
+  /** Audit entries older than this many days are purged; 0 keeps them forever. */
+  CLOUDPLANE_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
   /** Role `all` starts the platform simulators on these ports and registers demo accounts. */
   CLOUDPLANE_SIM_HOST: z.string().min(1).default('127.0.0.1'),
   CLOUDPLANE_SIM_BASE_PORT: port.default(18100),
@@ -131,6 +135,7 @@ export interface Config {
   inventoryTtlMs: number;
   stores: { recoveryMs: number; enqueueTimeoutMs: number; sweepMs: number };
   orphanAuditMs: number;
+  retention: { eventRetentionMs: number; auditRetentionMs: number };
   tasks: {
     maxCount: number;
     deadlineMs: number;
@@ -152,6 +157,8 @@ export interface Config {
    */
   localStores: { dataDir: string; postgres: boolean; redis: boolean };
 }
+
+const DAY_MS = 86_400_000;
 
 /** Used only outside production when CLOUDPLANE_SECRET_KEY is unset; loudly reported at start. */
 const DEVELOPMENT_SECRET_KEY = Buffer.from('cloudplane-development-only-key!', 'utf8');
@@ -208,6 +215,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sweepMs: e.CLOUDPLANE_SWEEP_SECONDS * 1000,
     },
     orphanAuditMs: e.CLOUDPLANE_ORPHAN_AUDIT_SECONDS * 1000,
+    retention: {
+      eventRetentionMs: e.CLOUDPLANE_RETENTION_DAYS * DAY_MS,
+      auditRetentionMs: e.CLOUDPLANE_AUDIT_RETENTION_DAYS * DAY_MS,
+    },
     tasks: {
       maxCount: e.CLOUDPLANE_TASK_MAX_COUNT,
       deadlineMs: e.CLOUDPLANE_TASK_DEADLINE_SECONDS * 1000,

@@ -24,6 +24,8 @@ import { createServices } from './server/services.ts';
 import { ApiError } from './domain/errors.ts';
 import { createQueue } from './tasks/queue.ts';
 import { startSweeper } from './tasks/sweeper.ts';
+import { startRetention } from './tasks/retention.ts';
+import { createLeases } from './db/leases.ts';
 import { startWorker } from './tasks/worker.ts';
 
 const Role = z.enum(['api', 'worker', 'sim', 'all']);
@@ -42,6 +44,8 @@ const DUPLICATE_SIGNAL_MS = 1_000;
 
 /** Engine settings the worker uses beyond the configuration. */
 const MAX_ATTEMPTS_PER_ITEM = 5;
+/** How often the worker role purges history past its retention (docs/history.md). */
+const RETENTION_EVERY_MS = 3_600_000;
 
 /** Waits for PostgreSQL at start (an orchestrator may start us first): one line, then a retry every bound. */
 async function untilReachable<T>(logger: Logger, config: Config, what: string, attempt: () => Promise<T>): Promise<T> {
@@ -157,7 +161,8 @@ async function registerDemoAccounts(
     const endpoint = endpoints.get(definition.kind);
     if (!endpoint) continue;
     const seed = definition.simulator.demoAccount(endpoint);
-    if (await shared.prisma.account.findUnique({ where: { name: seed.name }, select: { id: true } })) continue;
+    if (await shared.prisma.account.findFirst({ where: { name: seed.name, deletedAt: null }, select: { id: true } }))
+      continue;
     // Another replica starting at the same moment may make it first (the name is unique).
     const account = await shared.services.accounts
       .create({ ...seed, provider: definition.kind })
@@ -230,6 +235,15 @@ async function startWorkerRole(
     orphanAuditMs: config.orphanAuditMs,
   });
   stoppers.push(() => running.close());
+  const retention = startRetention({
+    prisma: shared.prisma,
+    leases: createLeases(shared.redis, config.redisPrefix),
+    logger,
+    everyMs: RETENTION_EVERY_MS,
+    settings: config.retention,
+    isStoreOutage: (err) => shared.health.report(err),
+  });
+  stoppers.push(() => retention.close());
   logger.info({ concurrency: config.workerConcurrency }, 'worker started');
   if (!serveMetrics) return;
   // Metrics matter less than the tasks: a port already taken is logged, and the worker runs on.

@@ -19,12 +19,14 @@ import { taskRoutes } from '../api/tasks.ts';
 import { operationRoutes } from '../api/operations.ts';
 import { usageRoutes } from '../api/usage.ts';
 import { platformJobRoutes } from '../api/platform-jobs.ts';
+import { auditRoutes } from '../api/audit.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { idempotencyPlugin } from './idempotency.ts';
 import { inputGuardPlugin } from './input-guard.ts';
 import type { StoreHealth } from '../db/store-health.ts';
 import type { Services } from './services.ts';
 import { authPlugin } from './auth.ts';
+import { auditContextPlugin } from './audit-context.ts';
 import { metricsPlugin, createMetricsRegistry } from './metrics.ts';
 import { openapiPlugin } from './openapi.ts';
 import { problemsPlugin } from './problems.ts';
@@ -85,6 +87,7 @@ export async function buildApp(deps: AppDeps) {
   const s = deps.services;
   await app.register(authPlugin, { authenticator: s.apiKeys });
   if (deps.rateLimit) await app.register(rateLimitPlugin, { ...deps.rateLimit, metrics: app.opsMetrics });
+  await app.register(auditContextPlugin, { audit: s.audit });
   await app.register(idempotencyPlugin, { prisma: deps.prisma, fingerprintKey: deps.fingerprintKey });
   await app.register(inputGuardPlugin);
 
@@ -99,6 +102,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(operationRoutes, { providers: s.providers });
   await app.register(usageRoutes, { usage: s.usage });
   await app.register(platformJobRoutes, { providers: s.providers });
+  await app.register(auditRoutes, { audit: s.audit });
 
   return app;
 }

@@ -122,6 +122,7 @@ export function registerStoreCollectors(registry: Registry, sources: CollectorSo
 
   async function readLag() {
     const accounts = await sources.prisma.account.findMany({
+      where: { deletedAt: null },
       select: { id: true, name: true, provider: true, lastSyncedAt: true, createdAt: true },
     });
     lag.reset();
