@@ -568,7 +568,7 @@ export interface paths {
         };
         /**
          * A task's events as Server-Sent Events
-         * @description Replays past events (after `Last-Event-ID` when given), then streams new ones; ends with an `end` event once the task is final. Works through any API replica.
+         * @description Replays past events (after `Last-Event-ID` when given), then streams new ones; ends with an `end` event once the task is final. Works through any API replica. A replica that shuts down ends its streams with a `shutdown` event and a short `retry:`, so the client reconnects (with `Last-Event-ID`) to another one.
          */
         get: operations["streamTaskEvents"];
         put?: never;
@@ -1021,6 +1021,8 @@ export interface components {
             }[];
             /** @description The path of the request */
             instance?: string;
+            /** @description rate-limited: requests allowed per window */
+            limit?: number;
             /** @description Platform problems: the operation asked of it */
             operation?: string;
             /** @description Platform problems: the provider kind */
@@ -1037,6 +1039,8 @@ export interface components {
             title: string;
             /** @description `/problems/<slug>`: a relative URI that resolves to the catalog entry */
             type: string;
+            /** @description rate-limited: the window */
+            windowSeconds?: number;
         } & {
             [key: string]: unknown;
         };

@@ -38,6 +38,7 @@ import {
   MAX_PARAM_LENGTH,
   notFoundOrWrongMethod,
 } from './framework-answers.ts';
+import { rateLimitPlugin, type RateLimitOptions } from './rate-limit.ts';
 
 export interface AppDeps {
   logger: Logger;
@@ -50,6 +51,10 @@ export interface AppDeps {
   /** Store outages are logged on their state changes only. */
   health?: StoreHealth;
   metrics?: Registry;
+  /** When set, /metrics wants it as a Bearer token. */
+  metricsToken?: string | undefined;
+  /** Per-API-key request limits (src/server/rate-limit.ts); absent = none. */
+  rateLimit?: Omit<RateLimitOptions, 'metrics'> | undefined;
   version?: string;
 }
 
@@ -94,10 +99,11 @@ export async function buildApp(deps: AppDeps) {
   });
 
   await app.register(problemsPlugin, deps.health ? { health: deps.health } : {});
-  await app.register(metricsPlugin, { registry: deps.metrics ?? createMetricsRegistry() });
+  await app.register(metricsPlugin, { registry: deps.metrics ?? createMetricsRegistry(), token: deps.metricsToken });
   await app.register(openapiPlugin, { version: deps.version ?? '0.1.0' });
   const s = deps.services;
   await app.register(authPlugin, { authenticator: s.apiKeys });
+  if (deps.rateLimit) await app.register(rateLimitPlugin, { ...deps.rateLimit, metrics: app.opsMetrics });
   await app.register(auditContextPlugin, { audit: s.audit });
   await app.register(idempotencyPlugin, { prisma: deps.prisma, fingerprintKey: deps.fingerprintKey });
   await app.register(inputGuardPlugin);

@@ -44,6 +44,8 @@ export const Problem = z
     retryable: z.boolean().optional().describe('Platform problems: whether the same request may succeed later'),
     requiredScope: z.string().optional().describe('forbidden: the scope the operation needs'),
     allowed: z.array(z.string()).optional().describe('method-not-allowed: the methods the path answers'),
+    limit: z.number().int().optional().describe('rate-limited: requests allowed per window'),
+    windowSeconds: z.number().int().optional().describe('rate-limited: the window'),
   })
   .meta({ id: 'Problem', description: 'An RFC 9457 problem: every error answer has this shape' });
 
