@@ -106,6 +106,8 @@ async function connect(config: Config, logger: Logger, closers: Closer[]) {
     metrics,
     secretKey: config.secretKey,
     inventoryTtlMs: config.inventoryTtlMs,
+    refreshHotMs: config.refreshHotMs,
+    liveCallWaitMs: config.liveCallWaitMs,
     catalogTtlMs: config.catalogTtlMs,
     redis,
     subscriber,
@@ -214,6 +216,8 @@ function startWorkerRole(
     orphanAuditMs: config.orphanAuditMs,
   });
   closers.unshift(() => running.close());
+  const refresher = shared.services.startRefresher((err) => shared.health.report(err));
+  closers.unshift(() => refresher.close());
   logger.info({ concurrency: config.workerConcurrency }, 'worker started');
 }
 

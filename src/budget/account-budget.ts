@@ -1,17 +1,85 @@
 /**
- * The account's budget of platform calls, shared by every process
- * through Redis: at most `concurrency` calls in flight (a Redis semaphore
- * whose leases expire, so a killed worker's slots come back) and at most
- * `ratePerSecond` calls started per second (a Redis rate limiter).
+ * The account's budget of platform calls, shared by every process through
+ * Redis: at most `concurrency` calls in flight (a Redis semaphore whose
+ * leases expire, so a killed worker's slots come back) and at most
+ * `ratePerSecond` calls started in any sliding second (a log of call times
+ * in a sorted set, checked and written by one Lua script).
+ *
+ * Two classes of caller share it (docs/reads.md):
+ * - `engine` (the task engine: `run` and `lane` without options) waits as
+ *   long as it takes and has priority;
+ * - every other caller (API reads and actions, the refresher) takes only
+ *   what the engine leaves: never more than `1 − ENGINE_RESERVE` of the
+ *   rate and of the slots, nothing at all while an engine call waits, and
+ *   it waits at most `waitMs` before giving up with a 503 and Retry-After.
  */
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { Semaphore } from 'redis-semaphore';
+import { ApiError } from '../domain/errors.ts';
 
 export interface AccountLimit {
   concurrency: number;
   ratePerSecond: number;
+}
+
+export type CallClass = 'engine' | 'api' | 'background';
+
+export interface CallOptions {
+  /** Who is calling; anything but `engine` yields to the engine. Default `engine`. */
+  class?: CallClass;
+  /** The longest a non-engine call waits for a slot and a rate point before the budget refuses it. */
+  waitMs?: number;
+}
+
+/** The share of an account's rate and slots that only the engine may use. */
+export const ENGINE_RESERVE = 0.2;
+/** How long an engine call's "I am waiting" mark keeps other callers out after it was last renewed. */
+const ENGINE_WAITING_MS = 1_000;
+const DEFAULT_WAIT_MS = 250;
+
+/**
+ * KEYS[1] the account's call log (zset of call times), KEYS[2] the "engine waits for the rate" mark.
+ * ARGV: rate, engine (1|0), the rate other callers may use, a unique member.
+ * Returns 0 when a call may start now (and records it), else the ms until it may be asked again.
+ */
+const TAKE_RATE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local rate = tonumber(ARGV[1])
+local engine = ARGV[2] == '1'
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 1000)
+local n = redis.call('ZCARD', KEYS[1])
+local cap = rate
+if not engine then
+  if redis.call('EXISTS', KEYS[2]) == 1 then cap = 0 else cap = tonumber(ARGV[3]) end
+end
+if n < cap then
+  redis.call('ZADD', KEYS[1], now, ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], 2000)
+  return 0
+end
+local wait = 50
+if cap > 0 then
+  local oldest = redis.call('ZRANGE', KEYS[1], n - cap, n - cap, 'WITHSCORES')
+  wait = math.max(1, tonumber(oldest[2]) + 1000 - now + 1)
+end
+if engine then redis.call('SET', KEYS[2], '1', 'PX', wait + ${ENGINE_WAITING_MS}) end
+return wait
+`;
+
+/** What other callers may use of a limit: the engine's reserve left out, never less than one. */
+export const sharedPart = (n: number) => Math.max(1, n - Math.floor(n * ENGINE_RESERVE));
+
+export function budgetExhausted(accountId: string, retryAfterMs: number): ApiError {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new ApiError(
+    'budget-exhausted',
+    `the platform-call budget of account ${accountId} is spent for now; try again in ${seconds} s`,
+    { accountId, retryAfterSeconds: seconds },
+    { headers: { 'retry-after': String(seconds) } },
+  );
 }
 
 /**
@@ -19,61 +87,146 @@ export interface AccountLimit {
  *   The same bound as a job lock: a killed worker's task and its slots come back together.
  */
 export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_000) {
-  const limiters = new Map<number, RateLimiterRedis>();
-  const limiterFor = (points: number) => {
-    let l = limiters.get(points);
-    if (!l) {
-      l = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:rate`, points, duration: 1 });
-      limiters.set(points, l);
-    }
-    return l;
-  };
+  const member = (() => {
+    const tag = randomBytes(4).toString('hex');
+    let n = 0;
+    return () => `${tag}:${(n++).toString(36)}`;
+  })();
+  const logKey = (accountId: string) => `${prefix}:budget:${accountId}:calls`;
+  const rateWaitKey = (accountId: string) => `${prefix}:budget:${accountId}:engine-waits-rate`;
+  const slotWaitKey = (accountId: string) => `${prefix}:budget:${accountId}:engine-waits-slot`;
 
-  async function awaitRate(accountId: string, ratePerSecond: number) {
+  /** 0 when a call may start now, else the ms to wait before asking again. */
+  async function takeRate(accountId: string, limit: AccountLimit, engine: boolean): Promise<number> {
+    const wait = await redis.eval(
+      TAKE_RATE,
+      2,
+      logKey(accountId),
+      rateWaitKey(accountId),
+      limit.ratePerSecond,
+      engine ? '1' : '0',
+      sharedPart(limit.ratePerSecond),
+      member(),
+    );
+    return Number(wait);
+  }
+
+  async function awaitEngineRate(accountId: string, limit: AccountLimit) {
     for (;;) {
-      try {
-        await limiterFor(ratePerSecond).consume(accountId, 1);
-        return;
-      } catch (res) {
-        if (!(res instanceof RateLimiterRes)) throw res;
-        await sleep(Math.max(1, res.msBeforeNext));
-      }
+      const wait = await takeRate(accountId, limit, true);
+      if (wait === 0) return;
+      await sleep(wait);
     }
   }
 
-  const slotFor = (accountId: string, limit: AccountLimit) =>
-    new Semaphore(redis, `${prefix}:concurrency:${accountId}`, limit.concurrency, {
+  const semaphore = (key: string, size: number, acquireTimeout: number, attempts = Number.POSITIVE_INFINITY) =>
+    new Semaphore(redis, key, size, {
       lockTimeout: leaseMs,
-      acquireTimeout: 10 * 60_000,
+      acquireTimeout,
+      acquireAttemptsLimit: attempts,
       retryInterval: 10,
       onLockLost: () => undefined,
     });
+  const slotKey = (accountId: string) => `${prefix}:concurrency:${accountId}`;
+
+  /**
+   * The engine's slot: one quick attempt; when the slots are all taken, it marks itself waiting
+   * (which keeps other callers from taking the next free slot) for as long as it waits.
+   */
+  async function engineSlot(accountId: string, limit: AccountLimit): Promise<Semaphore> {
+    const quick = semaphore(slotKey(accountId), limit.concurrency, 10 * 60_000, 1);
+    if (await quick.tryAcquire()) return quick;
+    const mark = () => redis.set(slotWaitKey(accountId), '1', 'PX', ENGINE_WAITING_MS).catch(() => undefined);
+    await mark();
+    const renew = setInterval(() => void mark(), ENGINE_WAITING_MS / 2);
+    try {
+      const slot = semaphore(slotKey(accountId), limit.concurrency, 10 * 60_000);
+      await slot.acquire();
+      return slot;
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  const release = (slots: Semaphore[]) => Promise.all(slots.map((s) => s.release().catch(() => undefined)));
+
+  /**
+   * A non-engine call's slots, within `waitMs`: one of the callers' shared slots, then one of the
+   * account's, neither while the engine waits for one. Throws the 503 when the bound passes.
+   */
+  async function sharedSlots(accountId: string, limit: AccountLimit, deadline: number): Promise<Semaphore[]> {
+    const held: Semaphore[] = [];
+    const keys: [string, number][] = [
+      [`${prefix}:concurrency-shared:${accountId}`, sharedPart(limit.concurrency)],
+      [slotKey(accountId), limit.concurrency],
+    ];
+    for (const [key, size] of keys) {
+      for (;;) {
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          await release(held);
+          throw budgetExhausted(accountId, 1000);
+        }
+        if (await redis.exists(slotWaitKey(accountId))) {
+          await sleep(Math.min(left, 20));
+          continue;
+        }
+        const slot = semaphore(key, size, Math.max(1, Math.min(left, 50)));
+        if (await slot.tryAcquire()) {
+          held.push(slot);
+          break;
+        }
+      }
+    }
+    return held;
+  }
+
+  async function awaitSharedRate(accountId: string, limit: AccountLimit, deadline: number) {
+    for (;;) {
+      const wait = await takeRate(accountId, limit, false);
+      if (wait === 0) return;
+      if (Date.now() + wait > deadline) throw budgetExhausted(accountId, wait);
+      await sleep(wait);
+    }
+  }
 
   return {
-    /** Runs one platform call inside the account's limits. */
-    async run<T>(accountId: string, limit: AccountLimit, call: () => Promise<T>): Promise<T> {
-      const slot = slotFor(accountId, limit);
-      await slot.acquire();
+    /**
+     * Runs one platform call inside the account's limits. Without options it is an engine call:
+     * it waits as long as needed. Other classes wait at most `waitMs`, then throw a 503 ApiError
+     * (`budget-exhausted`, with Retry-After); nothing is sent to the platform then.
+     */
+    async run<T>(accountId: string, limit: AccountLimit, call: () => Promise<T>, opts: CallOptions = {}): Promise<T> {
+      if ((opts.class ?? 'engine') === 'engine') {
+        const slot = await engineSlot(accountId, limit);
+        try {
+          await awaitEngineRate(accountId, limit);
+          return await call();
+        } finally {
+          await release([slot]);
+        }
+      }
+      const deadline = Date.now() + (opts.waitMs ?? DEFAULT_WAIT_MS);
+      const slots = await sharedSlots(accountId, limit, deadline);
       try {
-        await awaitRate(accountId, limit.ratePerSecond);
+        await awaitSharedRate(accountId, limit, deadline);
         return await call();
       } finally {
-        await slot.release().catch(() => undefined);
+        await release(slots);
       }
     },
 
     /**
      * Holds one slot for a lane that makes many calls in a row (a round of
      * creates): one acquire per lane instead of one per call. The lane calls
-     * `gate()` before each call to wait for the account's rate limit.
+     * `gate()` before each call to wait for the account's rate limit. Engine only.
      */
     async lane(accountId: string, limit: AccountLimit, work: (gate: () => Promise<void>) => Promise<void>) {
-      const slot = slotFor(accountId, limit);
-      await slot.acquire();
+      const slot = await engineSlot(accountId, limit);
       try {
-        await work(() => awaitRate(accountId, limit.ratePerSecond));
+        await work(() => awaitEngineRate(accountId, limit));
       } finally {
-        await slot.release().catch(() => undefined);
+        await release([slot]);
       }
     },
   };
