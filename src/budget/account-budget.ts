@@ -161,17 +161,18 @@ export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_0
       [slotKey(accountId), limit.concurrency],
     ];
     for (const [key, size] of keys) {
-      for (;;) {
+      // At least one attempt, however short the bound.
+      for (let first = true; ; first = false) {
         const left = deadline - Date.now();
-        if (left <= 0) {
+        if (!first && left <= 0) {
           await release(held);
           throw budgetExhausted(accountId, 1000);
         }
         if (await redis.exists(slotWaitKey(accountId))) {
-          await sleep(Math.min(left, 20));
+          await sleep(Math.max(1, Math.min(left, 20)));
           continue;
         }
-        const slot = semaphore(key, size, Math.max(1, Math.min(left, 50)));
+        const slot = semaphore(key, size, Math.max(1, Math.min(left, 50)), first ? 1 : Number.POSITIVE_INFINITY);
         if (await slot.tryAcquire()) {
           held.push(slot);
           break;
