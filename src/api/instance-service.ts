@@ -73,7 +73,10 @@ export function createInstanceService(deps: {
   async function kindsOf(accountIds: string[]): Promise<Map<string, string>> {
     const missing = [...new Set(accountIds)].filter((id) => !kinds.has(id));
     if (missing.length) {
-      const rows = await prisma.account.findMany({ where: { id: { in: missing } }, select: { id: true, provider: true } });
+      const rows = await prisma.account.findMany({
+        where: { id: { in: missing } },
+        select: { id: true, provider: true },
+      });
       for (const r of rows) kinds.set(r.id, r.provider);
     }
     return kinds;

@@ -83,7 +83,10 @@ export function createAccountProviders(deps: {
     forRow,
     /** The same accounts, calls in another class of the budget (the refresher's, with its own wait). */
     withClass(cls: CallClass, waitMs: number) {
-      return createAccountProviders({ ...deps, ...(deps.budget ? { budget: { ...deps.budget, class: cls, waitMs } } : {}) });
+      return createAccountProviders({
+        ...deps,
+        ...(deps.budget ? { budget: { ...deps.budget, class: cls, waitMs } } : {}),
+      });
     },
     /** Plain Providers, outside the budget: for the task engine, which budgets every call itself. */
     unbudgeted() {

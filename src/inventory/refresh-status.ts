@@ -54,11 +54,7 @@ const RECHECK_MS = 1_000;
  * Which accounts' records are older than the refresher should let them get, or whose refresher is
  * failing. Cached per process for a second: a list page must not cost an extra query per request.
  */
-export function createFreshness(deps: {
-  prisma: PrismaClient;
-  status: RefreshStatus;
-  listEveryMs: number;
-}) {
+export function createFreshness(deps: { prisma: PrismaClient; status: RefreshStatus; listEveryMs: number }) {
   let current: { at: number; stale: Promise<Map<string, string>> } | undefined;
   /** Stale account id → its provider kind. */
   async function compute(now: number): Promise<Map<string, string>> {
@@ -87,7 +83,9 @@ export function createFreshness(deps: {
       }
       const stale = await current.stale;
       return [...stale]
-        .filter(([id, kind]) => (!scope.account || id === scope.account) && (!scope.provider || kind === scope.provider))
+        .filter(
+          ([id, kind]) => (!scope.account || id === scope.account) && (!scope.provider || kind === scope.provider),
+        )
         .map(([id]) => id);
     },
   };

@@ -182,10 +182,13 @@ describe('templates and instances', () => {
     const stop = await cli(['instances', 'stop', ids[0]!, '-o', 'json'], env);
     expect(stop.code).toBe(0);
     expect(json(stop.stdout)).toMatchObject({ id: ids[0] });
-    await vi.waitFor(async () => expect((await t.call('GET', `/v1/instances/${ids[0]}?refresh=true`)).body.status).toBe('stopped'), {
-      timeout: 10_000,
-      interval: 100,
-    });
+    await vi.waitFor(
+      async () => expect((await t.call('GET', `/v1/instances/${ids[0]}?refresh=true`)).body.status).toBe('stopped'),
+      {
+        timeout: 10_000,
+        interval: 100,
+      },
+    );
     const start = await cli(['instances', 'start', ids[0]!], env);
     expect(start.stdout).toMatch(new RegExp(`^start: ${ids[0]} vm-a is \\w+\n$`));
 

@@ -58,10 +58,10 @@ describe('two worker processes', () => {
     start('worker');
     start('worker');
     // 1. the record appears with no read asking for it
-    await vi.waitFor(
-      async () => expect(await t.prisma.instance.count({ where: { providerId: seeded.id } })).toBe(1),
-      { timeout: 60_000, interval: 200 },
-    );
+    await vi.waitFor(async () => expect(await t.prisma.instance.count({ where: { providerId: seeded.id } })).toBe(1), {
+      timeout: 60_000,
+      interval: 200,
+    });
     // 2. over several periods, list passes come one per period, not one per worker
     await control('DELETE', '/calls');
     const since = Date.now();
@@ -90,9 +90,8 @@ describe('a second API process', () => {
     start('api', { PORT: String(port), HOST: '127.0.0.1' });
     const { key, view } = await t.apiKeys.create('revoked-soon', ['read']);
     const get = async () =>
-      (
-        await request(`http://127.0.0.1:${port}/v1/providers`, { headers: { authorization: `Bearer ${key}` } })
-      ).statusCode;
+      (await request(`http://127.0.0.1:${port}/v1/providers`, { headers: { authorization: `Bearer ${key}` } }))
+        .statusCode;
     await vi.waitFor(async () => expect(await get().catch(() => 0)).toBe(200), { timeout: 60_000, interval: 200 });
     // The second process now holds the key in memory; it is revoked through the first.
     expect((await t.call('DELETE', `/v1/api-keys/${view.id}`)).status).toBe(200);
