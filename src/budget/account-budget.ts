@@ -38,6 +38,14 @@ export const ENGINE_RESERVE = 0.2;
 /** How long an engine call's "I am waiting" mark keeps other callers out after it was last renewed. */
 const ENGINE_WAITING_MS = 1_000;
 const DEFAULT_WAIT_MS = 250;
+/**
+ * The sliding window the rate is counted over: a second plus a margin, because a call admitted here
+ * reaches the platform a little later, by a delay that varies (event loop, network); without the
+ * margin two such delays could put one call more into some second the platform sees.
+ */
+const WINDOW_MS = 1_050;
+/** How long a non-engine call admitted by the rate may wait for a slot (less than WINDOW_MS's margin). */
+const SLOT_GRACE_MS = 40;
 
 /**
  * KEYS[1] the account's call log (zset of call times), KEYS[2] the "engine waits for the rate" mark.
@@ -49,7 +57,7 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local rate = tonumber(ARGV[1])
 local engine = ARGV[2] == '1'
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - ${WINDOW_MS})
 local n = redis.call('ZCARD', KEYS[1])
 local cap = rate
 if not engine then
@@ -57,13 +65,13 @@ if not engine then
 end
 if n < cap then
   redis.call('ZADD', KEYS[1], now, ARGV[4])
-  redis.call('PEXPIRE', KEYS[1], 2000)
+  redis.call('PEXPIRE', KEYS[1], ${2 * WINDOW_MS})
   return 0
 end
 local wait = 50
 if cap > 0 then
   local oldest = redis.call('ZRANGE', KEYS[1], n - cap, n - cap, 'WITHSCORES')
-  wait = math.max(1, tonumber(oldest[2]) + 1000 - now + 1)
+  wait = math.max(1, tonumber(oldest[2]) + ${WINDOW_MS} - now + 1)
 end
 if engine then redis.call('SET', KEYS[2], '1', 'PX', wait + ${ENGINE_WAITING_MS}) end
 return wait
@@ -97,7 +105,7 @@ export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_0
   const slotWaitKey = (accountId: string) => `${prefix}:budget:${accountId}:engine-waits-slot`;
 
   /** 0 when a call may start now, else the ms to wait before asking again. */
-  async function takeRate(accountId: string, limit: AccountLimit, engine: boolean): Promise<number> {
+  async function takeRate(accountId: string, limit: AccountLimit, engine: boolean, id = member()): Promise<number> {
     const wait = await redis.eval(
       TAKE_RATE,
       2,
@@ -106,7 +114,7 @@ export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_0
       limit.ratePerSecond,
       engine ? '1' : '0',
       sharedPart(limit.ratePerSecond),
-      member(),
+      id,
     );
     return Number(wait);
   }
@@ -119,12 +127,18 @@ export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_0
     }
   }
 
-  const semaphore = (key: string, size: number, acquireTimeout: number, attempts = Number.POSITIVE_INFINITY) =>
+  const semaphore = (
+    key: string,
+    size: number,
+    acquireTimeout: number,
+    attempts = Number.POSITIVE_INFINITY,
+    retryInterval = 10,
+  ) =>
     new Semaphore(redis, key, size, {
       lockTimeout: leaseMs,
       acquireTimeout,
       acquireAttemptsLimit: attempts,
-      retryInterval: 10,
+      retryInterval,
       onLockLost: () => undefined,
     });
   const slotKey = (accountId: string) => `${prefix}:concurrency:${accountId}`;
@@ -151,10 +165,10 @@ export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_0
   const release = (slots: Semaphore[]) => Promise.all(slots.map((s) => s.release().catch(() => undefined)));
 
   /**
-   * A non-engine call's slots, within `waitMs`: one of the callers' shared slots, then one of the
-   * account's, neither while the engine waits for one. Throws the 503 when the bound passes.
+   * A non-engine call's slots, tried until `deadline`: one of the callers' shared slots, then one of
+   * the account's, neither while the engine waits for one. Null (nothing held) when the time is up.
    */
-  async function sharedSlots(accountId: string, limit: AccountLimit, deadline: number): Promise<Semaphore[]> {
+  async function sharedSlots(accountId: string, limit: AccountLimit, deadline: number): Promise<Semaphore[] | null> {
     const held: Semaphore[] = [];
     const keys: [string, number][] = [
       [`${prefix}:concurrency-shared:${accountId}`, sharedPart(limit.concurrency)],
@@ -166,13 +180,13 @@ export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_0
         const left = deadline - Date.now();
         if (!first && left <= 0) {
           await release(held);
-          throw budgetExhausted(accountId, 1000);
+          return null;
         }
         if (await redis.exists(slotWaitKey(accountId))) {
           await sleep(Math.max(1, Math.min(left, 20)));
           continue;
         }
-        const slot = semaphore(key, size, Math.max(1, Math.min(left, 50)), first ? 1 : Number.POSITIVE_INFINITY);
+        const slot = semaphore(key, size, Math.max(1, left), first ? 1 : Number.POSITIVE_INFINITY, 20);
         if (await slot.tryAcquire()) {
           held.push(slot);
           break;
@@ -182,12 +196,25 @@ export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_0
     return held;
   }
 
-  async function awaitSharedRate(accountId: string, limit: AccountLimit, deadline: number) {
+  /**
+   * A non-engine call's rate point and slots within `deadline`. The point comes first: a burst
+   * beyond the rate is refused at once, one Redis call each, and only admitted calls look for a
+   * slot. A slot must follow within SLOT_GRACE_MS, or the point is handed back and the call tries
+   * again: sent later, it would reach the platform in another second than the one it was counted in.
+   */
+  async function admitShared(accountId: string, limit: AccountLimit, deadline: number): Promise<Semaphore[]> {
     for (;;) {
-      const wait = await takeRate(accountId, limit, false);
-      if (wait === 0) return;
-      if (Date.now() + wait > deadline) throw budgetExhausted(accountId, wait);
-      await sleep(wait);
+      const id = member();
+      const wait = await takeRate(accountId, limit, false, id);
+      if (wait > 0) {
+        if (Date.now() + wait > deadline) throw budgetExhausted(accountId, wait);
+        await sleep(wait);
+        continue;
+      }
+      const slots = await sharedSlots(accountId, limit, Date.now() + SLOT_GRACE_MS);
+      if (slots) return slots;
+      await redis.zrem(logKey(accountId), id);
+      if (Date.now() + SLOT_GRACE_MS > deadline) throw budgetExhausted(accountId, 1000);
     }
   }
 
@@ -207,10 +234,8 @@ export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_0
           await release([slot]);
         }
       }
-      const deadline = Date.now() + (opts.waitMs ?? DEFAULT_WAIT_MS);
-      const slots = await sharedSlots(accountId, limit, deadline);
+      const slots = await admitShared(accountId, limit, Date.now() + (opts.waitMs ?? DEFAULT_WAIT_MS));
       try {
-        await awaitSharedRate(accountId, limit, deadline);
         return await call();
       } finally {
         await release(slots);
