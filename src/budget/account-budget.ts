@@ -10,8 +10,10 @@
  *   long as it takes and has priority;
  * - every other caller (API reads and actions, the refresher) takes only
  *   what the engine leaves: never more than `1 − ENGINE_RESERVE` of the
- *   rate and of the slots, nothing at all while an engine call waits, and
- *   it waits at most `waitMs` before giving up with a 503 and Retry-After.
+ *   rate and of the slots, only `SHARE_BESIDE_ENGINE` of the rate while the
+ *   engine is at work on the account, nothing at all while an engine call
+ *   waits; and it waits at most `waitMs` before giving up with a 503 and
+ *   Retry-After.
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -35,6 +37,9 @@ export interface CallOptions {
 
 /** The share of an account's rate and slots that only the engine may use. */
 export const ENGINE_RESERVE = 0.2;
+/** While the engine is at work on the account (a call in the last ENGINE_ACTIVE_MS), the rest may use only this share of the rate. */
+export const SHARE_BESIDE_ENGINE = 0.2;
+const ENGINE_ACTIVE_MS = 2_000;
 /** How long an engine call's "I am waiting" mark keeps other callers out after it was last renewed. */
 const ENGINE_WAITING_MS = 1_000;
 const DEFAULT_WAIT_MS = 250;
@@ -48,8 +53,10 @@ const WINDOW_MS = 1_050;
 const SLOT_GRACE_MS = 40;
 
 /**
- * KEYS[1] the account's call log (zset of call times), KEYS[2] the "engine waits for the rate" mark.
- * ARGV: rate, engine (1|0), the rate other callers may use, a unique member.
+ * KEYS[1] the account's call log (zset of call times), KEYS[2] the "engine waits for the rate" mark,
+ * KEYS[3] the "engine is at work" mark.
+ * ARGV: rate, engine (1|0), the rate other callers may use, a unique member, the rate they may use
+ * while the engine is at work.
  * Returns 0 when a call may start now (and records it), else the ms until it may be asked again.
  */
 const TAKE_RATE = `
@@ -61,11 +68,14 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - ${WINDOW_MS})
 local n = redis.call('ZCARD', KEYS[1])
 local cap = rate
 if not engine then
-  if redis.call('EXISTS', KEYS[2]) == 1 then cap = 0 else cap = tonumber(ARGV[3]) end
+  if redis.call('EXISTS', KEYS[2]) == 1 then cap = 0
+  elseif redis.call('EXISTS', KEYS[3]) == 1 then cap = tonumber(ARGV[5])
+  else cap = tonumber(ARGV[3]) end
 end
 if n < cap then
   redis.call('ZADD', KEYS[1], now, ARGV[4])
   redis.call('PEXPIRE', KEYS[1], ${2 * WINDOW_MS})
+  if engine then redis.call('SET', KEYS[3], '1', 'PX', ${ENGINE_ACTIVE_MS}) end
   return 0
 end
 local wait = 50
@@ -108,13 +118,15 @@ export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_0
   async function takeRate(accountId: string, limit: AccountLimit, engine: boolean, id = member()): Promise<number> {
     const wait = await redis.eval(
       TAKE_RATE,
-      2,
+      3,
       logKey(accountId),
       rateWaitKey(accountId),
+      `${prefix}:budget:${accountId}:engine-active`,
       limit.ratePerSecond,
       engine ? '1' : '0',
       sharedPart(limit.ratePerSecond),
       id,
+      Math.max(1, Math.floor(limit.ratePerSecond * SHARE_BESIDE_ENGINE)),
     );
     return Number(wait);
   }
