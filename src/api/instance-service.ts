@@ -176,7 +176,14 @@ export function createInstanceService(deps: {
       if (q.refresh && !q.cursor) {
         // Asked to read live: every account in scope is listed from its platform (through its budget),
         // and a failure is the answer.
-        const accounts = await prisma.account.findMany({ where: { id: q.account, provider: q.provider } });
+        const accounts = await prisma.account.findMany({
+          where: {
+            id: q.account,
+            provider: q.provider,
+            // A template's machines live on its account: only that one is read.
+            ...(q.template ? { templates: { some: { id: q.template } } } : {}),
+          },
+        });
         const results = await Promise.allSettled(accounts.map((a) => deps.sync.syncAccount(a)));
         const failed = results.find((r) => r.status === 'rejected');
         if (failed) throw failed.reason;

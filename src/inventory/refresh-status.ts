@@ -5,6 +5,7 @@
  * older than expected or whose refresher is failing. Shared through Redis,
  * so an API replica reports what a worker on another machine saw.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { PrismaClient } from '../generated/prisma/client.ts';
@@ -49,6 +50,7 @@ export type RefreshStatus = ReturnType<typeof createRefreshStatus>;
 const STALE_AFTER_PERIODS = 3;
 /** Readers recompute which accounts are stale at most this often (one account query, one Redis read). */
 const RECHECK_MS = 1_000;
+const FAILING_WAIT_MS = 200;
 
 /**
  * Which accounts' records are older than the refresher should let them get, or whose refresher is
@@ -60,7 +62,10 @@ export function createFreshness(deps: { prisma: PrismaClient; status: RefreshSta
   async function compute(now: number): Promise<Map<string, string>> {
     const [accounts, failing] = await Promise.all([
       deps.prisma.account.findMany({ select: { id: true, provider: true, lastSyncedAt: true, createdAt: true } }),
-      deps.status.failing(),
+      // Redis slow or away: the list still answers from Postgres, judging staleness by age alone.
+      Promise.race([deps.status.failing(), sleep(FAILING_WAIT_MS).then(() => new Map())]).catch(
+        () => new Map<string, RefreshFailure>(),
+      ),
     ]);
     const limit = STALE_AFTER_PERIODS * deps.listEveryMs;
     const stale = new Map<string, string>();
