@@ -180,6 +180,7 @@ export function createInstanceService(deps: {
           where: {
             id: q.account,
             provider: q.provider,
+            deletedAt: null,
             // A template's machines live on its account: only that one is read.
             ...(q.template ? { templates: { some: { id: q.template } } } : {}),
           },
@@ -239,7 +240,7 @@ export function createInstanceService(deps: {
       let templateId: string | null = null;
       let prefix: string;
       if ('templateId' in input) {
-        const template = await prisma.template.findUnique({ where: { id: input.templateId } });
+        const template = await prisma.template.findFirst({ where: { id: input.templateId, deletedAt: null } });
         if (!template) throw notFound('template', input.templateId);
         accountId = template.accountId;
         spec = openSpec(template.spec, deps.box);

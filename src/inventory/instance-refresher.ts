@@ -93,7 +93,7 @@ async function refreshHot(deps: RefresherDeps, account: AccountRow): Promise<boo
 
 /** One tick over every account: the passes that are due and whose lease this process took. */
 export async function refreshDue(deps: RefresherDeps, now = Date.now()): Promise<void> {
-  const accounts = await deps.prisma.account.findMany();
+  const accounts = await deps.prisma.account.findMany({ where: { deletedAt: null } });
   const { listEveryMs, hotEveryMs } = deps.settings;
   await Promise.all(
     accounts.map(async (account) => {

@@ -61,7 +61,10 @@ export function createFreshness(deps: { prisma: PrismaClient; status: RefreshSta
   /** Stale account id → its provider kind. */
   async function compute(now: number): Promise<Map<string, string>> {
     const [accounts, failing] = await Promise.all([
-      deps.prisma.account.findMany({ select: { id: true, provider: true, lastSyncedAt: true, createdAt: true } }),
+      deps.prisma.account.findMany({
+        where: { deletedAt: null },
+        select: { id: true, provider: true, lastSyncedAt: true, createdAt: true },
+      }),
       // Redis slow or away: the list still answers from Postgres, judging staleness by age alone.
       Promise.race([deps.status.failing(), sleep(FAILING_WAIT_MS).then(() => new Map())]).catch(
         () => new Map<string, RefreshFailure>(),
