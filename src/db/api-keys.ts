@@ -154,20 +154,21 @@ export function createApiKeyRepository(
     async revoke(id: string): Promise<ApiKeyView | null> {
       const existing = await prisma.apiKey.findUnique({ where: { id } });
       if (!existing) return null;
-      // Sent on every revoke, repeated ones too: a replica that missed the first hears it again.
-      const announce = async () => {
+      // Sent on every revoke, repeated ones too: a replica that missed the first hears it again. Not
+      // awaited: with Redis away the revoke still answers, and the replicas' backstop (1 s) applies.
+      const announce = () => {
         drop(id);
-        if (revocations && channel) await revocations.redis.publish(channel, id).catch(() => undefined);
+        if (revocations && channel) void revocations.redis.publish(channel, id).catch(() => undefined);
       };
       if (existing.revokedAt) {
-        await announce();
+        announce();
         return toView(existing);
       }
       const row = await audit.write(
         (tx) => tx.apiKey.update({ where: { id }, data: { revokedAt: new Date() } }),
         (r) => audited('revoke', toView(existing), toView(r)),
       );
-      await announce();
+      announce();
       return toView(row);
     },
 
