@@ -21,6 +21,12 @@ import type { Redis } from 'ioredis';
 import { Semaphore } from 'redis-semaphore';
 import { ApiError } from '../domain/errors.ts';
 
+/** Where the budget reports its waits and refusals (src/server/metrics.ts implements it). */
+export interface BudgetObserver {
+  waited(e: { accountId: string; wait: 'slot' | 'rate'; seconds: number; callClass?: string }): void;
+  refused(e: { accountId: string; callClass?: string }): void;
+}
+
 export interface AccountLimit {
   concurrency: number;
   ratePerSecond: number;
@@ -104,7 +110,8 @@ export function budgetExhausted(accountId: string, retryAfterMs: number): ApiErr
  * @param leaseMs a dead holder's slot frees itself after this long; live holders refresh it.
  *   The same bound as a job lock: a killed worker's task and its slots come back together.
  */
-export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_000) {
+export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_000, observer?: BudgetObserver) {
+  const since = (started: number) => (performance.now() - started) / 1000;
   const member = (() => {
     const tag = randomBytes(4).toString('hex');
     let n = 0;
@@ -132,9 +139,13 @@ export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_0
   }
 
   async function awaitEngineRate(accountId: string, limit: AccountLimit) {
+    const started = performance.now();
     for (;;) {
       const wait = await takeRate(accountId, limit, true);
-      if (wait === 0) return;
+      if (wait === 0) {
+        observer?.waited({ accountId, wait: 'rate', seconds: since(started), callClass: 'engine' });
+        return;
+      }
       await sleep(wait);
     }
   }
@@ -160,14 +171,22 @@ export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_0
    * (which keeps other callers from taking the next free slot) for as long as it waits.
    */
   async function engineSlot(accountId: string, limit: AccountLimit): Promise<Semaphore> {
+    const started = performance.now();
     const quick = semaphore(slotKey(accountId), limit.concurrency, 10 * 60_000, 1);
-    if (await quick.tryAcquire()) return quick;
+    if (await quick.tryAcquire()) {
+      observer?.waited({ accountId, wait: 'slot', seconds: 0, callClass: 'engine' });
+      return quick;
+    }
     const mark = () => redis.set(slotWaitKey(accountId), '1', 'PX', ENGINE_WAITING_MS).catch(() => undefined);
     await mark();
     const renew = setInterval(() => void mark(), ENGINE_WAITING_MS / 2);
     try {
       const slot = semaphore(slotKey(accountId), limit.concurrency, 10 * 60_000);
-      await slot.acquire();
+      await slot.acquire().catch((err: unknown) => {
+        observer?.refused({ accountId, callClass: 'engine' });
+        throw err;
+      });
+      observer?.waited({ accountId, wait: 'slot', seconds: since(started), callClass: 'engine' });
       return slot;
     } finally {
       clearInterval(renew);
@@ -214,19 +233,34 @@ export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_0
    * slot. A slot must follow within SLOT_GRACE_MS, or the point is handed back and the call tries
    * again: sent later, it would reach the platform in another second than the one it was counted in.
    */
-  async function admitShared(accountId: string, limit: AccountLimit, deadline: number): Promise<Semaphore[]> {
+  async function admitShared(
+    accountId: string,
+    limit: AccountLimit,
+    deadline: number,
+    callClass: CallClass,
+  ): Promise<Semaphore[]> {
+    const started = performance.now();
+    const refuse = (retryAfterMs: number) => {
+      observer?.refused({ accountId, callClass });
+      return budgetExhausted(accountId, retryAfterMs);
+    };
     for (;;) {
       const id = member();
       const wait = await takeRate(accountId, limit, false, id);
       if (wait > 0) {
-        if (Date.now() + wait > deadline) throw budgetExhausted(accountId, wait);
+        if (Date.now() + wait > deadline) throw refuse(wait);
         await sleep(wait);
         continue;
       }
+      const rateAt = performance.now();
       const slots = await sharedSlots(accountId, limit, Date.now() + SLOT_GRACE_MS);
-      if (slots) return slots;
+      if (slots) {
+        observer?.waited({ accountId, wait: 'rate', seconds: (rateAt - started) / 1000, callClass });
+        observer?.waited({ accountId, wait: 'slot', seconds: since(rateAt), callClass });
+        return slots;
+      }
       await redis.zrem(logKey(accountId), id);
-      if (Date.now() + SLOT_GRACE_MS > deadline) throw budgetExhausted(accountId, 1000);
+      if (Date.now() + SLOT_GRACE_MS > deadline) throw refuse(1000);
     }
   }
 
@@ -246,7 +280,7 @@ export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_0
           await release([slot]);
         }
       }
-      const slots = await admitShared(accountId, limit, Date.now() + (opts.waitMs ?? DEFAULT_WAIT_MS));
+      const slots = await admitShared(accountId, limit, Date.now() + (opts.waitMs ?? DEFAULT_WAIT_MS), opts.class!);
       try {
         return await call();
       } finally {

@@ -20,6 +20,7 @@ import { createInstanceSync } from '../inventory/instance-sync.ts';
 import { startInstanceRefresher } from '../inventory/instance-refresher.ts';
 import { createRefreshStatus } from '../inventory/refresh-status.ts';
 import { createAccountBudget } from '../budget/account-budget.ts';
+import { budgetObserver } from './metrics.ts';
 import { createLeases } from '../db/leases.ts';
 import { createUsage } from '../inventory/usage.ts';
 import { createProviderPool } from '../providers/registry.ts';
@@ -57,7 +58,7 @@ export function createServices(s: ServiceSettings) {
   const pool = createProviderPool({ logger: s.logger, metrics: s.metrics });
   const accountsRepo = createAccountRepository(s.prisma, box);
   // Every platform call made outside the engine enters the account's budget through these Providers.
-  const budget = createAccountBudget(s.redis, s.redisPrefix, s.tasks.jobLockMs);
+  const budget = createAccountBudget(s.redis, s.redisPrefix, s.tasks.jobLockMs, budgetObserver(s.metrics));
   const defaults = { concurrency: s.tasks.accountConcurrency, ratePerSecond: s.tasks.accountRatePerSecond };
   const providers = createAccountProviders({
     prisma: s.prisma,
