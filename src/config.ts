@@ -59,8 +59,12 @@ export const EnvSchema = z.object({
   /** Seconds a replica waits for in-flight requests and jobs on SIGTERM before it exits anyway. */
   CLOUDPLANE_SHUTDOWN_GRACE_SECONDS: positiveInt.default(25),
   CLOUDPLANE_WORKER_CONCURRENCY: positiveInt.default(16),
-  /** A list refreshes an account from its platform when its last sync is older than this. */
+  /** The worker's refresher lists each account's machines this often; records older than three periods are reported stale. */
   CLOUDPLANE_INVENTORY_TTL_SECONDS: z.coerce.number().min(0).default(15),
+  /** How often the refresher reads machines in transition or watched by a running task. */
+  CLOUDPLANE_REFRESH_HOT_MS: positiveInt.default(2_000),
+  /** How long a live platform call from the API (?refresh=true, actions) waits for the account's budget before a 503. */
+  CLOUDPLANE_LIVE_CALL_WAIT_MS: positiveInt.default(250),
   /** Catalogs (zones, instance types, images) are cached this long per process. */
   CLOUDPLANE_CATALOG_TTL_SECONDS: z.coerce.number().min(0).default(60),
   /** Largest count one expand or shrink may ask for. */
@@ -133,6 +137,8 @@ export interface Config {
   shutdownGraceMs: number;
   workerConcurrency: number;
   inventoryTtlMs: number;
+  refreshHotMs: number;
+  liveCallWaitMs: number;
   stores: { recoveryMs: number; enqueueTimeoutMs: number; sweepMs: number };
   orphanAuditMs: number;
   retention: { eventRetentionMs: number; auditRetentionMs: number };
@@ -209,6 +215,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: e.CLOUDPLANE_SHUTDOWN_GRACE_SECONDS * 1000,
     workerConcurrency: e.CLOUDPLANE_WORKER_CONCURRENCY,
     inventoryTtlMs: e.CLOUDPLANE_INVENTORY_TTL_SECONDS * 1000,
+    refreshHotMs: e.CLOUDPLANE_REFRESH_HOT_MS,
+    liveCallWaitMs: e.CLOUDPLANE_LIVE_CALL_WAIT_MS,
     stores: {
       recoveryMs: e.CLOUDPLANE_STORE_RECOVERY_MS,
       enqueueTimeoutMs: e.CLOUDPLANE_ENQUEUE_TIMEOUT_MS,

@@ -123,6 +123,8 @@ async function connect(config: Config, logger: Logger, closers: Closer[]) {
     metrics,
     secretKey: config.secretKey,
     inventoryTtlMs: config.inventoryTtlMs,
+    refreshHotMs: config.refreshHotMs,
+    liveCallWaitMs: config.liveCallWaitMs,
     catalogTtlMs: config.catalogTtlMs,
     redis,
     subscriber,
@@ -235,6 +237,8 @@ async function startWorkerRole(
     orphanAuditMs: config.orphanAuditMs,
   });
   stoppers.push(() => running.close());
+  const refresher = shared.services.startRefresher((err) => shared.health.report(err));
+  stoppers.push(() => refresher.close());
   const retention = startRetention({
     prisma: shared.prisma,
     leases: createLeases(shared.redis, config.redisPrefix),

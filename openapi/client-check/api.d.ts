@@ -289,7 +289,7 @@ export interface paths {
         };
         /**
          * List machines
-         * @description Served from the gateway's records. The first page refreshes accounts whose last sync is older than the TTL; accounts whose platform could not be read are named in the `Cloudplane-Stale-Accounts` header.
+         * @description Served from the gateway's records, which the worker keeps current in the background (each machine's `observedAt` says when its platform last reported it). The first page names, in the `Cloudplane-Stale-Accounts` header, the accounts in scope whose records are older than expected or whose refresher is failing. `refresh=true` reads the accounts live first; when an account's budget of platform calls is spent, that answers 503 with `Retry-After`.
          */
         get: operations["listInstances"];
         put?: never;
@@ -311,7 +311,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a machine, as its platform reports it now */
+        /**
+         * Get a machine
+         * @description Served from the gateway's record of the machine; `observedAt` says when its platform last reported it. `refresh=true` (or `Cache-Control: no-cache`) reads the platform now, through the account's budget of platform calls: when that is spent, 503 with `Retry-After`.
+         */
         get: operations["getInstance"];
         put?: never;
         post?: never;
@@ -926,6 +929,11 @@ export interface components {
             lastSeenAt: string;
             launchedAt: string | null;
             name: string | null;
+            /**
+             * Format: date-time
+             * @description When the platform last reported this machine (reads are served from records)
+             */
+            observedAt: string;
             privateIps: string[];
             /** @enum {string} */
             provider: "legacy-cluster" | "bridgx" | "starvcenter" | "h3c-cloudos" | "inspur-ecs";
@@ -1447,8 +1455,8 @@ export interface components {
                 };
             };
         };
-        /** @description The cloud platform failed to answer properly; A store the service depends on is unavailable; try again shortly */
-        ProviderFailedOrUnavailable503: {
+        /** @description The cloud platform failed to answer properly; The account's budget of platform calls is spent for now; try again shortly; A store the service depends on is unavailable; try again shortly */
+        ProviderFailedOrBudgetExhaustedOrUnavailable503: {
             headers: {
                 "Retry-After": components["headers"]["Retry-After"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1459,7 +1467,7 @@ export interface components {
                     /** @constant */
                     status?: 503;
                     /** @enum {string} */
-                    type?: "/problems/provider-failed" | "/problems/unavailable";
+                    type?: "/problems/provider-failed" | "/problems/budget-exhausted" | "/problems/unavailable";
                 };
             };
         };
@@ -1979,7 +1987,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -2019,7 +2027,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -2055,7 +2063,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -2110,7 +2118,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -2150,7 +2158,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -2200,7 +2208,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -2239,7 +2247,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -2279,7 +2287,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -2450,7 +2458,7 @@ export interface operations {
                 /** @description Page size, 1–500 */
                 limit?: number;
                 provider?: "legacy-cluster" | "bridgx" | "starvcenter" | "h3c-cloudos" | "inspur-ecs";
-                /** @description Read every account in scope from its platform before answering */
+                /** @description Read every account in scope from its platform before answering (also `Cache-Control: no-cache`) */
                 refresh?: "true" | "false";
                 status?: "pending" | "starting" | "running" | "stopping" | "stopped" | "rebooting" | "deleting" | "deleted" | "error" | "unknown";
                 /** @description Only machines whose tag `key` equals `value`, as `key=value` */
@@ -2487,7 +2495,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -2543,13 +2551,16 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
     getInstance: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Read the machine from its platform now, through the account budget (also `Cache-Control: no-cache`) */
+                refresh?: "true" | "false";
+            };
             header?: never;
             path: {
                 id: string;
@@ -2578,7 +2589,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -2617,7 +2628,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -2683,7 +2694,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -2719,7 +2730,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -2769,7 +2780,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -2909,7 +2920,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -2958,7 +2969,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -2996,7 +3007,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -3036,7 +3047,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -3074,7 +3085,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -3123,7 +3134,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -3161,7 +3172,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -3201,7 +3212,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -3468,7 +3479,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -3540,7 +3551,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -3586,7 +3597,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -3736,7 +3747,7 @@ export interface operations {
             422: components["responses"]["ValidationFailedOrProviderRefused422"];
             429: components["responses"]["RateLimited"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -3774,7 +3785,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -3823,7 +3834,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -3861,7 +3872,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };
@@ -3901,7 +3912,7 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             501: components["responses"]["ProviderUnsupported"];
             502: components["responses"]["ProviderFailed502"];
-            503: components["responses"]["ProviderFailedOrUnavailable503"];
+            503: components["responses"]["ProviderFailedOrBudgetExhaustedOrUnavailable503"];
             504: components["responses"]["ProviderTimeout"];
         };
     };

@@ -1,7 +1,9 @@
 /**
- * Instances: served from the gateway's records, kept current from the
- * platform. Every operation on one machine goes to its platform first and
- * records what the platform then reports; nothing is assumed.
+ * Instances: reads and lists are served from the gateway's records, which
+ * the worker's refresher keeps current (docs/reads.md); `refresh` reads the
+ * platform live, through the account's budget. Every operation on one
+ * machine goes to its platform first and records what the platform then
+ * reports; nothing is assumed.
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,6 +21,7 @@ import {
   type InstanceRow,
 } from '../inventory/instance-records.ts';
 import type { InstanceSync } from '../inventory/instance-sync.ts';
+import { createFreshness, type RefreshStatus } from '../inventory/refresh-status.ts';
 import type { Provider } from '../providers/registry.ts';
 import { ProviderError } from '../providers/contract.ts';
 import { keyset, toPage } from './pagination.ts';
@@ -60,8 +63,24 @@ export function createInstanceService(deps: {
   records: InstanceRecords;
   sync: InstanceSync;
   box: SecretBox;
+  /** Where the refresher reports failing accounts, and its list period (how old records may get). */
+  freshness: { status: RefreshStatus; listEveryMs: number };
 }) {
   const { prisma, records } = deps;
+  const freshness = createFreshness({ prisma, ...deps.freshness });
+  // An account's provider kind never changes: learnt once per process, so a list page is one query.
+  const kinds = new Map<string, string>();
+  async function kindsOf(accountIds: string[]): Promise<Map<string, string>> {
+    const missing = [...new Set(accountIds)].filter((id) => !kinds.has(id));
+    if (missing.length) {
+      const rows = await prisma.account.findMany({
+        where: { id: { in: missing } },
+        select: { id: true, provider: true },
+      });
+      for (const r of rows) kinds.set(r.id, r.provider);
+    }
+    return kinds;
+  }
 
   async function load(id: string) {
     const row = await prisma.instance.findUnique({ where: { id }, include: { account: true } });
@@ -154,16 +173,24 @@ export function createInstanceService(deps: {
 
   return {
     async list(q: InstanceListQuery) {
-      const staleAccounts: string[] = [];
-      if (!q.cursor) {
+      if (q.refresh && !q.cursor) {
+        // Asked to read live: every account in scope is listed from its platform (through its budget),
+        // and a failure is the answer.
         const accounts = await prisma.account.findMany({
-          where: { id: q.account, provider: q.provider, deletedAt: null },
+          where: {
+            id: q.account,
+            provider: q.provider,
+            deletedAt: null,
+            // A template's machines live on its account: only that one is read.
+            ...(q.template ? { templates: { some: { id: q.template } } } : {}),
+          },
         });
-        const failures = await deps.sync.syncStale(accounts, q.refresh);
-        // Asked to refresh: a failure is the answer. Otherwise serve what we know and say which accounts are stale.
-        if (q.refresh && failures[0]) throw failures[0].error;
-        staleAccounts.push(...failures.map((f) => f.accountId));
+        const results = await Promise.allSettled(accounts.map((a) => deps.sync.syncAccount(a)));
+        const failed = results.find((r) => r.status === 'rejected');
+        if (failed) throw failed.reason;
       }
+      // The first page says which accounts in scope have records older than the refresher should allow.
+      const staleAccounts = q.cursor ? [] : await freshness.staleIn({ account: q.account, provider: q.provider });
       const page = keyset('firstSeenAt', 'desc', q.cursor);
       const [tagKey, ...tagValue] = q.tag ? q.tag.split('=') : [];
       const where: Prisma.InstanceWhereInput = {
@@ -183,22 +210,28 @@ export function createInstanceService(deps: {
         where,
         orderBy: page.orderBy as Prisma.InstanceOrderByWithRelationInput[],
         take: q.limit + 1,
-        include: { account: { select: { provider: true } } },
       });
+      const kindOf = await kindsOf(rows.map((r) => r.accountId));
       return {
         page: toPage(
           rows,
           q.limit,
           (r) => r.firstSeenAt,
-          (r) => toInstanceView(r, r.account.provider),
+          (r) => toInstanceView(r, kindOf.get(r.accountId)!),
         ),
         staleAccounts,
       };
     },
 
-    async get(id: string): Promise<Instance> {
-      const { row, provider } = await load(id);
-      return view(await refresh(row, provider), provider);
+    /** From the records (one indexed read, no platform call); `refresh` reads the platform live. */
+    async get(id: string, opts: { refresh?: boolean } = {}): Promise<Instance> {
+      if (opts.refresh) {
+        const { row, provider } = await load(id);
+        return view(await refresh(row, provider), provider);
+      }
+      const row = await records.findWithKind(id);
+      if (!row) throw notFound('instance', id);
+      return toInstanceView(row, row.provider);
     },
 
     async create(input: CreateInstanceInput): Promise<Instance> {

@@ -26,8 +26,27 @@ const ListQuery = PageQuery.extend({
     .optional()
     .describe('Only machines whose tag `key` equals `value`, as `key=value`'),
   includeDeleted: boolString.describe('Also list machines that are gone'),
-  refresh: boolString.describe('Read every account in scope from its platform before answering'),
+  refresh: boolString.describe(
+    'Read every account in scope from its platform before answering (also `Cache-Control: no-cache`)',
+  ),
 });
+const ReadQuery = z.object({
+  refresh: boolString.describe(
+    'Read the machine from its platform now, through the account budget (also `Cache-Control: no-cache`)',
+  ),
+});
+
+/**
+ * The hot read routes answer objects built field by field from records (toInstanceView), so their
+ * shape is ours already: they are written with JSON.stringify instead of being parsed by zod again
+ * on every request, which cost a list page of 50 machines most of its time. The response schema
+ * still documents them.
+ */
+const plainJson = () => (data: unknown) => JSON.stringify(data);
+
+/** `Cache-Control: no-cache` asks for a live read, as `?refresh=true` does. */
+const wantsLive = (headers: { 'cache-control'?: string | undefined }) =>
+  /(^|,)\s*no-cache\s*(,|$)/i.test(headers['cache-control'] ?? '');
 
 const MachineName = z
   .string()
@@ -68,19 +87,23 @@ export const instanceRoutes: FastifyPluginAsyncZod<{ instances: InstanceService 
     '/v1/instances',
     {
       config: { scope: 'read' },
+      serializerCompiler: plainJson,
       schema: {
         tags,
         operationId: 'listInstances',
         summary: 'List machines',
         description:
-          "Served from the gateway's records. The first page refreshes accounts whose last sync is older than the TTL; accounts whose platform could not be read are named in the `Cloudplane-Stale-Accounts` header.",
+          "Served from the gateway's records, which the worker keeps current in the background (each machine's `observedAt` says when its platform last reported it). The first page names, in the `Cloudplane-Stale-Accounts` header, the accounts in scope whose records are older than expected or whose refresher is failing. `refresh=true` reads the accounts live first; when an account's budget of platform calls is spent, that answers 503 with `Retry-After`.",
         querystring: ListQuery,
         response: { 200: pageOf(Instance) },
         contract: { platform: true, headers: { 200: ['stale-accounts'] } },
       },
     },
     async (req, reply) => {
-      const { page, staleAccounts } = await instances.list(req.query);
+      const q = req.query;
+      const { page, staleAccounts } = await instances.list(
+        !q.refresh && !q.cursor && wantsLive(req.headers) ? { ...q, refresh: true } : q,
+      );
       if (staleAccounts.length) reply.header('cloudplane-stale-accounts', staleAccounts.join(','));
       return page;
     },
@@ -117,16 +140,20 @@ export const instanceRoutes: FastifyPluginAsyncZod<{ instances: InstanceService 
     '/v1/instances/:id',
     {
       config: { scope: 'read' },
+      serializerCompiler: plainJson,
       schema: {
         tags,
         operationId: 'getInstance',
-        summary: 'Get a machine, as its platform reports it now',
+        summary: 'Get a machine',
+        description:
+          "Served from the gateway's record of the machine; `observedAt` says when its platform last reported it. `refresh=true` (or `Cache-Control: no-cache`) reads the platform now, through the account's budget of platform calls: when that is spent, 503 with `Retry-After`.",
         params: IdParams,
+        querystring: ReadQuery,
         response: { 200: Instance },
         contract: { platform: true },
       },
     },
-    async (req) => instances.get(req.params.id),
+    async (req) => instances.get(req.params.id, { refresh: req.query.refresh || wantsLive(req.headers) }),
   );
 
   app.delete(

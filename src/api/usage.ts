@@ -44,7 +44,7 @@ export const usageRoutes: FastifyPluginAsyncZod<{ usage: Usage }> = async (app, 
         querystring: UsageQuery,
         response: { 200: z.object({ from: Day, to: Day, groupBy: z.string(), items: z.array(UsageRow) }) },
         // Accounts with a cost API are read from their platform (only those: never 501).
-        contract: { problems: ['provider-refused', 'provider-failed', 'provider-timeout'] },
+        contract: { problems: ['budget-exhausted', 'provider-refused', 'provider-failed', 'provider-timeout'] },
       },
     },
     async (req) => {

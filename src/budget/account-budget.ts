@@ -1,13 +1,25 @@
 /**
- * The account's budget of platform calls, shared by every process
- * through Redis: at most `concurrency` calls in flight (a Redis semaphore
- * whose leases expire, so a killed worker's slots come back) and at most
- * `ratePerSecond` calls started per second (a Redis rate limiter).
+ * The account's budget of platform calls, shared by every process through
+ * Redis: at most `concurrency` calls in flight (a Redis semaphore whose
+ * leases expire, so a killed worker's slots come back) and at most
+ * `ratePerSecond` calls started in any sliding second (a log of call times
+ * in a sorted set, checked and written by one Lua script).
+ *
+ * Two classes of caller share it (docs/reads.md):
+ * - `engine` (the task engine: `run` and `lane` without options) waits as
+ *   long as it takes and has priority;
+ * - every other caller (API reads and actions, the refresher) takes only
+ *   what the engine leaves: never more than `1 − ENGINE_RESERVE` of the
+ *   rate and of the slots, only `SHARE_BESIDE_ENGINE` of the rate while the
+ *   engine is at work on the account, nothing at all while an engine call
+ *   waits; and it waits at most `waitMs` before giving up with a 503 and
+ *   Retry-After.
  */
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { Semaphore } from 'redis-semaphore';
+import { ApiError } from '../domain/errors.ts';
 
 /** Where the budget reports its waits and refusals (src/server/metrics.ts implements it). */
 export interface BudgetObserver {
@@ -20,78 +32,273 @@ export interface AccountLimit {
   ratePerSecond: number;
 }
 
+export type CallClass = 'engine' | 'api' | 'background';
+
+export interface CallOptions {
+  /** Who is calling; anything but `engine` yields to the engine. Default `engine`. */
+  class?: CallClass;
+  /** The longest a non-engine call waits for a slot and a rate point before the budget refuses it. */
+  waitMs?: number;
+}
+
+/** The share of an account's rate and slots that only the engine may use. */
+export const ENGINE_RESERVE = 0.2;
+/** While the engine is at work on the account (a call in the last ENGINE_ACTIVE_MS), the rest may use only this share of the rate. */
+export const SHARE_BESIDE_ENGINE = 0.2;
+const ENGINE_ACTIVE_MS = 2_000;
+/** How long an engine call's "I am waiting" mark keeps other callers out after it was last renewed. */
+const ENGINE_WAITING_MS = 1_000;
+const DEFAULT_WAIT_MS = 250;
+/**
+ * The sliding window the rate is counted over: a second plus a margin, because a call admitted here
+ * reaches the platform a little later, by a delay that varies (event loop, network); without the
+ * margin two such delays could put one call more into some second the platform sees.
+ */
+const WINDOW_MS = 1_050;
+/** How long a non-engine call admitted by the rate may wait for a slot (less than WINDOW_MS's margin). */
+const SLOT_GRACE_MS = 40;
+
+/**
+ * KEYS[1] the account's call log (zset of call times), KEYS[2] the "engine waits for the rate" mark,
+ * KEYS[3] the "engine is at work" mark.
+ * ARGV: rate, engine (1|0), the rate other callers may use, a unique member, the rate they may use
+ * while the engine is at work.
+ * Returns 0 when a call may start now (and records it), else the ms until it may be asked again.
+ */
+const TAKE_RATE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local rate = tonumber(ARGV[1])
+local engine = ARGV[2] == '1'
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - ${WINDOW_MS})
+local n = redis.call('ZCARD', KEYS[1])
+local cap = rate
+if not engine then
+  if redis.call('EXISTS', KEYS[2]) == 1 then cap = 0
+  elseif redis.call('EXISTS', KEYS[3]) == 1 then cap = tonumber(ARGV[5])
+  else cap = tonumber(ARGV[3]) end
+end
+if n < cap then
+  redis.call('ZADD', KEYS[1], now, ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], ${2 * WINDOW_MS})
+  if engine then redis.call('SET', KEYS[3], '1', 'PX', ${ENGINE_ACTIVE_MS}) end
+  return 0
+end
+local wait = 50
+if cap > 0 then
+  local oldest = redis.call('ZRANGE', KEYS[1], n - cap, n - cap, 'WITHSCORES')
+  wait = math.max(1, tonumber(oldest[2]) + ${WINDOW_MS} - now + 1)
+end
+if engine then redis.call('SET', KEYS[2], '1', 'PX', wait + ${ENGINE_WAITING_MS}) end
+return wait
+`;
+
+/** What other callers may use of a limit: the engine's reserve left out, never less than one. */
+export const sharedPart = (n: number) => Math.max(1, n - Math.floor(n * ENGINE_RESERVE));
+
+export function budgetExhausted(accountId: string, retryAfterMs: number): ApiError {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new ApiError(
+    'budget-exhausted',
+    `the platform-call budget of account ${accountId} is spent for now; try again in ${seconds} s`,
+    { accountId, retryAfterSeconds: seconds },
+    { headers: { 'retry-after': String(seconds) } },
+  );
+}
+
 /**
  * @param leaseMs a dead holder's slot frees itself after this long; live holders refresh it.
  *   The same bound as a job lock: a killed worker's task and its slots come back together.
  */
 export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_000, observer?: BudgetObserver) {
-  const limiters = new Map<number, RateLimiterRedis>();
-  const limiterFor = (points: number) => {
-    let l = limiters.get(points);
-    if (!l) {
-      l = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:rate`, points, duration: 1 });
-      limiters.set(points, l);
-    }
-    return l;
-  };
+  const since = (started: number) => (performance.now() - started) / 1000;
+  const member = (() => {
+    const tag = randomBytes(4).toString('hex');
+    let n = 0;
+    return () => `${tag}:${(n++).toString(36)}`;
+  })();
+  const logKey = (accountId: string) => `${prefix}:budget:${accountId}:calls`;
+  const rateWaitKey = (accountId: string) => `${prefix}:budget:${accountId}:engine-waits-rate`;
+  const slotWaitKey = (accountId: string) => `${prefix}:budget:${accountId}:engine-waits-slot`;
 
-  async function awaitRate(accountId: string, ratePerSecond: number) {
+  /** 0 when a call may start now, else the ms to wait before asking again. */
+  async function takeRate(accountId: string, limit: AccountLimit, engine: boolean, id = member()): Promise<number> {
+    const wait = await redis.eval(
+      TAKE_RATE,
+      3,
+      logKey(accountId),
+      rateWaitKey(accountId),
+      `${prefix}:budget:${accountId}:engine-active`,
+      limit.ratePerSecond,
+      engine ? '1' : '0',
+      sharedPart(limit.ratePerSecond),
+      id,
+      Math.max(1, Math.floor(limit.ratePerSecond * SHARE_BESIDE_ENGINE)),
+    );
+    return Number(wait);
+  }
+
+  async function awaitEngineRate(accountId: string, limit: AccountLimit) {
     const started = performance.now();
     for (;;) {
-      try {
-        await limiterFor(ratePerSecond).consume(accountId, 1);
-        observer?.waited({ accountId, wait: 'rate', seconds: (performance.now() - started) / 1000 });
+      const wait = await takeRate(accountId, limit, true);
+      if (wait === 0) {
+        observer?.waited({ accountId, wait: 'rate', seconds: since(started), callClass: 'engine' });
         return;
-      } catch (res) {
-        if (!(res instanceof RateLimiterRes)) throw res;
-        await sleep(Math.max(1, res.msBeforeNext));
       }
+      await sleep(wait);
     }
   }
 
-  /** Takes a slot, reporting how long that took (or that none came in time). */
-  async function acquire(accountId: string, slot: Semaphore) {
-    const started = performance.now();
-    await slot.acquire().catch((err: unknown) => {
-      observer?.refused({ accountId });
-      throw err;
-    });
-    observer?.waited({ accountId, wait: 'slot', seconds: (performance.now() - started) / 1000 });
-  }
-
-  const slotFor = (accountId: string, limit: AccountLimit) =>
-    new Semaphore(redis, `${prefix}:concurrency:${accountId}`, limit.concurrency, {
+  const semaphore = (
+    key: string,
+    size: number,
+    acquireTimeout: number,
+    attempts = Number.POSITIVE_INFINITY,
+    retryInterval = 10,
+  ) =>
+    new Semaphore(redis, key, size, {
       lockTimeout: leaseMs,
-      acquireTimeout: 10 * 60_000,
-      retryInterval: 10,
+      acquireTimeout,
+      acquireAttemptsLimit: attempts,
+      retryInterval,
       onLockLost: () => undefined,
     });
+  const slotKey = (accountId: string) => `${prefix}:concurrency:${accountId}`;
+
+  /**
+   * The engine's slot: one quick attempt; when the slots are all taken, it marks itself waiting
+   * (which keeps other callers from taking the next free slot) for as long as it waits.
+   */
+  async function engineSlot(accountId: string, limit: AccountLimit): Promise<Semaphore> {
+    const started = performance.now();
+    const quick = semaphore(slotKey(accountId), limit.concurrency, 10 * 60_000, 1);
+    if (await quick.tryAcquire()) {
+      observer?.waited({ accountId, wait: 'slot', seconds: 0, callClass: 'engine' });
+      return quick;
+    }
+    const mark = () => redis.set(slotWaitKey(accountId), '1', 'PX', ENGINE_WAITING_MS).catch(() => undefined);
+    await mark();
+    const renew = setInterval(() => void mark(), ENGINE_WAITING_MS / 2);
+    try {
+      const slot = semaphore(slotKey(accountId), limit.concurrency, 10 * 60_000);
+      await slot.acquire().catch((err: unknown) => {
+        observer?.refused({ accountId, callClass: 'engine' });
+        throw err;
+      });
+      observer?.waited({ accountId, wait: 'slot', seconds: since(started), callClass: 'engine' });
+      return slot;
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  const release = (slots: Semaphore[]) => Promise.all(slots.map((s) => s.release().catch(() => undefined)));
+
+  /**
+   * A non-engine call's slots, tried until `deadline`: one of the callers' shared slots, then one of
+   * the account's, neither while the engine waits for one. Null (nothing held) when the time is up.
+   */
+  async function sharedSlots(accountId: string, limit: AccountLimit, deadline: number): Promise<Semaphore[] | null> {
+    const held: Semaphore[] = [];
+    const keys: [string, number][] = [
+      [`${prefix}:concurrency-shared:${accountId}`, sharedPart(limit.concurrency)],
+      [slotKey(accountId), limit.concurrency],
+    ];
+    for (const [key, size] of keys) {
+      // At least one attempt, however short the bound.
+      for (let first = true; ; first = false) {
+        const left = deadline - Date.now();
+        if (!first && left <= 0) {
+          await release(held);
+          return null;
+        }
+        if (await redis.exists(slotWaitKey(accountId))) {
+          await sleep(Math.max(1, Math.min(left, 20)));
+          continue;
+        }
+        const slot = semaphore(key, size, Math.max(1, left), first ? 1 : Number.POSITIVE_INFINITY, 20);
+        if (await slot.tryAcquire()) {
+          held.push(slot);
+          break;
+        }
+      }
+    }
+    return held;
+  }
+
+  /**
+   * A non-engine call's rate point and slots within `deadline`. The point comes first: a burst
+   * beyond the rate is refused at once, one Redis call each, and only admitted calls look for a
+   * slot. A slot must follow within SLOT_GRACE_MS, or the point is handed back and the call tries
+   * again: sent later, it would reach the platform in another second than the one it was counted in.
+   */
+  async function admitShared(
+    accountId: string,
+    limit: AccountLimit,
+    deadline: number,
+    callClass: CallClass,
+  ): Promise<Semaphore[]> {
+    const started = performance.now();
+    const refuse = (retryAfterMs: number) => {
+      observer?.refused({ accountId, callClass });
+      return budgetExhausted(accountId, retryAfterMs);
+    };
+    for (;;) {
+      const id = member();
+      const wait = await takeRate(accountId, limit, false, id);
+      if (wait > 0) {
+        if (Date.now() + wait > deadline) throw refuse(wait);
+        await sleep(wait);
+        continue;
+      }
+      const rateAt = performance.now();
+      const slots = await sharedSlots(accountId, limit, Date.now() + SLOT_GRACE_MS);
+      if (slots) {
+        observer?.waited({ accountId, wait: 'rate', seconds: (rateAt - started) / 1000, callClass });
+        observer?.waited({ accountId, wait: 'slot', seconds: since(rateAt), callClass });
+        return slots;
+      }
+      await redis.zrem(logKey(accountId), id);
+      if (Date.now() + SLOT_GRACE_MS > deadline) throw refuse(1000);
+    }
+  }
 
   return {
-    /** Runs one platform call inside the account's limits. */
-    async run<T>(accountId: string, limit: AccountLimit, call: () => Promise<T>): Promise<T> {
-      const slot = slotFor(accountId, limit);
-      await acquire(accountId, slot);
+    /**
+     * Runs one platform call inside the account's limits. Without options it is an engine call:
+     * it waits as long as needed. Other classes wait at most `waitMs`, then throw a 503 ApiError
+     * (`budget-exhausted`, with Retry-After); nothing is sent to the platform then.
+     */
+    async run<T>(accountId: string, limit: AccountLimit, call: () => Promise<T>, opts: CallOptions = {}): Promise<T> {
+      if ((opts.class ?? 'engine') === 'engine') {
+        const slot = await engineSlot(accountId, limit);
+        try {
+          await awaitEngineRate(accountId, limit);
+          return await call();
+        } finally {
+          await release([slot]);
+        }
+      }
+      const slots = await admitShared(accountId, limit, Date.now() + (opts.waitMs ?? DEFAULT_WAIT_MS), opts.class!);
       try {
-        await awaitRate(accountId, limit.ratePerSecond);
         return await call();
       } finally {
-        await slot.release().catch(() => undefined);
+        await release(slots);
       }
     },
 
     /**
      * Holds one slot for a lane that makes many calls in a row (a round of
      * creates): one acquire per lane instead of one per call. The lane calls
-     * `gate()` before each call to wait for the account's rate limit.
+     * `gate()` before each call to wait for the account's rate limit. Engine only.
      */
     async lane(accountId: string, limit: AccountLimit, work: (gate: () => Promise<void>) => Promise<void>) {
-      const slot = slotFor(accountId, limit);
-      await acquire(accountId, slot);
+      const slot = await engineSlot(accountId, limit);
       try {
-        await work(() => awaitRate(accountId, limit.ratePerSecond));
+        await work(() => awaitEngineRate(accountId, limit));
       } finally {
-        await slot.release().catch(() => undefined);
+        await release([slot]);
       }
     },
   };

@@ -2,11 +2,43 @@
  * API keys: generated here, stored only as a sha256 hash. A key has 256 bits
  * of entropy, so a fast hash is enough (no password-stretching needed) and
  * lookups stay a single indexed read.
+ *
+ * Checked in memory: each process keeps the keys it has seen (hash →
+ * principal). A revoke is published on Redis and every process drops the
+ * key at once; as a backstop an entry is trusted for `TRUST_MS` only, and
+ * for `DEGRADED_TRUST_MS` while this process's subscription is down (it
+ * could miss a revoke then), after which the database is asked again. When
+ * the subscription comes back, everything cached is dropped: revokes sent
+ * meanwhile were lost. See docs/reads.md.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { Scope, type Principal } from '../domain/scopes.ts';
 import { createAuditLog, type AuditLog } from './audit.ts';
+
+/** How long a cached key is trusted while revokes reach this process. */
+const TRUST_MS = 10_000;
+/** How long while they may not (the subscription is down). */
+const DEGRADED_TRUST_MS = 1_000;
+/** lastUsedAt is written at most this often per key (and never on the request's path). */
+const TOUCH_EVERY_MS = 60_000;
+/** Distinct keys kept per process; a flood of unknown keys is not cached at all. */
+const MAX_CACHED = 10_000;
+
+export interface KeyRevocations {
+  /** General connection: publishes revokes. */
+  redis: Redis;
+  /** A subscribed connection (shared with other subscribers of the process). */
+  subscriber: Redis;
+  prefix: string;
+}
+
+interface Cached {
+  principal: Principal;
+  at: number;
+  touchedAt: number;
+}
 
 const KEY_PREFIX = 'cpk_';
 
@@ -29,7 +61,34 @@ export interface ApiKeyView {
   revokedAt: Date | null;
 }
 
-export function createApiKeyRepository(prisma: PrismaClient, audit: AuditLog = createAuditLog(prisma)) {
+export function createApiKeyRepository(
+  prisma: PrismaClient,
+  audit: AuditLog = createAuditLog(prisma),
+  revocations?: KeyRevocations,
+) {
+  const cache = new Map<string, Cached>();
+  const channel = revocations ? `${revocations.prefix}:api-keys:revoked` : undefined;
+  const drop = (keyId: string) => {
+    for (const [hash, c] of cache) if (c.principal.keyId === keyId) cache.delete(hash);
+  };
+  if (revocations && channel) {
+    const { subscriber } = revocations;
+    subscriber.on('message', (ch: string, keyId: string) => {
+      if (ch === channel) drop(keyId);
+    });
+    // Back after a disconnect (ioredis subscribes again by itself): revokes sent meanwhile were lost.
+    subscriber.on('ready', () => cache.clear());
+    subscriber.subscribe(channel).catch(() => undefined);
+  }
+  const trustMs = () => (revocations?.subscriber.status === 'ready' ? TRUST_MS : DEGRADED_TRUST_MS);
+  const touch = (c: Cached, now: number) => {
+    if (now - c.touchedAt < TOUCH_EVERY_MS) return;
+    c.touchedAt = now;
+    // Best effort, off the request's path: a failed write only leaves lastUsedAt older.
+    prisma.apiKey
+      .update({ where: { id: c.principal.keyId }, data: { lastUsedAt: new Date(now) } })
+      .catch(() => undefined);
+  };
   // Field by field: the row also holds the key's hash, which no view (nor the audit log) carries.
   const toView = (row: {
     id: string;
@@ -59,13 +118,22 @@ export function createApiKeyRepository(prisma: PrismaClient, audit: AuditLog = c
   return {
     /** Resolves a presented key to its principal, or null when unknown or revoked. */
     async authenticate(key: string): Promise<Principal | null> {
-      const row = await prisma.apiKey.findUnique({ where: { hash: hashApiKey(key) } });
-      if (!row || row.revokedAt) return null;
-      // Touch at most once a minute so reads do not turn into a write per request.
-      if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
-        await prisma.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+      const hash = hashApiKey(key);
+      const now = Date.now();
+      const hit = cache.get(hash);
+      if (hit && now - hit.at < trustMs()) {
+        touch(hit, now);
+        return hit.principal;
       }
-      return { keyId: row.id, name: row.name, scopes: row.scopes.map((s) => Scope.parse(s)) };
+      cache.delete(hash);
+      const row = await prisma.apiKey.findUnique({ where: { hash } });
+      if (!row || row.revokedAt) return null;
+      const principal = { keyId: row.id, name: row.name, scopes: row.scopes.map((s) => Scope.parse(s)) };
+      if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
+      const entry = { principal, at: now, touchedAt: row.lastUsedAt?.getTime() ?? 0 };
+      cache.set(hash, entry);
+      touch(entry, now);
+      return principal;
     },
 
     async create(name: string, scopes: Scope[], key: string = generateApiKey()) {
@@ -86,11 +154,21 @@ export function createApiKeyRepository(prisma: PrismaClient, audit: AuditLog = c
     async revoke(id: string): Promise<ApiKeyView | null> {
       const existing = await prisma.apiKey.findUnique({ where: { id } });
       if (!existing) return null;
-      if (existing.revokedAt) return toView(existing);
+      // Sent on every revoke, repeated ones too: a replica that missed the first hears it again. Not
+      // awaited: with Redis away the revoke still answers, and the replicas' backstop (1 s) applies.
+      const announce = () => {
+        drop(id);
+        if (revocations && channel) void revocations.redis.publish(channel, id).catch(() => undefined);
+      };
+      if (existing.revokedAt) {
+        announce();
+        return toView(existing);
+      }
       const row = await audit.write(
         (tx) => tx.apiKey.update({ where: { id }, data: { revokedAt: new Date() } }),
         (r) => audited('revoke', toView(existing), toView(r)),
       );
+      announce();
       return toView(row);
     },
 

@@ -24,6 +24,10 @@ export const PROBLEMS = {
   'provider-failed': { status: 502, title: 'The cloud platform failed to answer properly' },
   'provider-timeout': { status: 504, title: 'The cloud platform did not answer in time' },
   'provider-unsupported': { status: 501, title: 'The cloud platform does not support this operation' },
+  'budget-exhausted': {
+    status: 503,
+    title: "The account's budget of platform calls is spent for now; try again shortly",
+  },
   unavailable: { status: 503, title: 'A store the service depends on is unavailable; try again shortly' },
   internal: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -50,6 +50,8 @@ export const Instance = ProviderInstance.extend({
   taskId: z.uuid().nullable(),
   firstSeenAt: z.date(),
   lastSeenAt: z.date(),
+  /** When the platform last reported this machine: how old the rest of this answer may be. */
+  observedAt: z.date().describe('When the platform last reported this machine (reads are served from records)'),
   deletedAt: z.date().nullable(),
 }).meta({ id: 'Instance' });
 export type Instance = z.infer<typeof Instance>;

@@ -55,6 +55,7 @@ export function toInstanceView(row: InstanceRow, provider: string): Instance {
     launchedAt: row.launchedAt,
     firstSeenAt: row.firstSeenAt,
     lastSeenAt: row.lastSeenAt,
+    observedAt: row.lastSeenAt,
     deletedAt: row.deletedAt,
   };
 }
@@ -184,6 +185,14 @@ export function createInstanceRecords(prisma: PrismaClient) {
 
     find: (id: string) =>
       prisma.instance.findUnique({ where: { id }, include: { account: { select: { provider: true } } } }),
+
+    /** One record and its account's provider kind, in one indexed read: what a cached read needs. */
+    async findWithKind(id: string): Promise<(InstanceRow & { provider: string }) | null> {
+      const rows = await prisma.$queryRaw<(InstanceRow & { provider: string })[]>`
+        SELECT i.*, i."status"::text AS "status", a."provider" FROM "Instance" i
+        JOIN "Account" a ON a."id" = i."accountId" WHERE i."id" = ${id}::uuid`;
+      return rows[0] ?? null;
+    },
   };
 }
 

@@ -1,8 +1,8 @@
 /**
- * Keeps the instance records current by reading the platform's own list.
- * Lists are served from Postgres; the first page of a list refreshes the
- * accounts in scope whose last sync is older than the TTL (or all, on
- * ?refresh=true). Concurrent requests for one account share one sync.
+ * One pass over an account's platform list, recorded in the instance
+ * records. The background refresher (instance-refresher.ts) runs it per
+ * period, a list with ?refresh=true and the engine before it picks victims
+ * run it on demand. Concurrent passes for one account in a process share one.
  */
 import type { Account as AccountRow, PrismaClient } from '../generated/prisma/client.ts';
 import type { Logger } from '../logger.ts';
@@ -16,16 +16,10 @@ const PAGE_SIZE = 500;
 /** Machines an inconsistent pass missed that one sync checks by id (the rest wait for the next sync). */
 const VERIFY_PER_SYNC = 50;
 
-export interface SyncFailure {
-  accountId: string;
-  error: unknown;
-}
-
 export function createInstanceSync(deps: {
   prisma: PrismaClient;
   records: InstanceRecords;
   providers: AccountProviders;
-  ttlMs: number;
   logger: Logger;
 }) {
   const inflight = new Map<string, Promise<void>>();
@@ -79,18 +73,7 @@ export function createInstanceSync(deps: {
     return p;
   }
 
-  return {
-    syncAccount,
-    /** Syncs the stale (or, forced, all) accounts; failures are returned, not thrown, so a list can still answer. */
-    async syncStale(rows: AccountRow[], force: boolean): Promise<SyncFailure[]> {
-      const cutoff = Date.now() - deps.ttlMs;
-      const due = rows.filter((r) => force || !r.lastSyncedAt || r.lastSyncedAt.getTime() < cutoff);
-      const results = await Promise.allSettled(due.map((r) => syncAccount(r)));
-      return results.flatMap((r, i) =>
-        r.status === 'rejected' ? [{ accountId: due[i]!.id, error: r.reason as unknown }] : [],
-      );
-    },
-  };
+  return { syncAccount };
 }
 
 export type InstanceSync = ReturnType<typeof createInstanceSync>;

@@ -65,6 +65,7 @@ const STATUSES: Partial<Record<ProblemSlug, readonly number[]>> = {
   'provider-failed': [502, 503],
 };
 const PLATFORM_PROBLEMS: readonly ProblemSlug[] = [
+  'budget-exhausted',
   'provider-refused',
   'provider-failed',
   'provider-timeout',

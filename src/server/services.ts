@@ -17,6 +17,11 @@ import { createAccountProviders } from '../inventory/account-providers.ts';
 import { createCatalogCache } from '../inventory/catalog-cache.ts';
 import { createInstanceRecords } from '../inventory/instance-records.ts';
 import { createInstanceSync } from '../inventory/instance-sync.ts';
+import { startInstanceRefresher } from '../inventory/instance-refresher.ts';
+import { createRefreshStatus } from '../inventory/refresh-status.ts';
+import { createAccountBudget } from '../budget/account-budget.ts';
+import { budgetObserver } from './metrics.ts';
+import { createLeases } from '../db/leases.ts';
 import { createUsage } from '../inventory/usage.ts';
 import { createProviderPool } from '../providers/registry.ts';
 import type { Redis } from '../db/redis.ts';
@@ -42,16 +47,29 @@ export interface ServiceSettings {
   tasks: EngineSettings & { maxCount: number };
   /** How long a POST that made a task waits for Redis to take its job. */
   enqueueTimeoutMs?: number;
+  /** How long a live platform call from the API waits for the account's budget before a 503. */
+  liveCallWaitMs?: number;
+  /** How often the refresher reads machines in transition or watched by a task. */
+  refreshHotMs?: number;
 }
 
 export function createServices(s: ServiceSettings) {
   const box = createSecretBox(s.secretKey);
   const pool = createProviderPool({ logger: s.logger, metrics: s.metrics });
   const accountsRepo = createAccountRepository(s.prisma, box);
-  const providers = createAccountProviders({ prisma: s.prisma, accounts: accountsRepo, pool });
+  // Every platform call made outside the engine enters the account's budget through these Providers.
+  const budget = createAccountBudget(s.redis, s.redisPrefix, s.tasks.jobLockMs, budgetObserver(s.metrics));
+  const defaults = { concurrency: s.tasks.accountConcurrency, ratePerSecond: s.tasks.accountRatePerSecond };
+  const providers = createAccountProviders({
+    prisma: s.prisma,
+    accounts: accountsRepo,
+    pool,
+    budget: { budget, defaults, class: 'api', waitMs: s.liveCallWaitMs ?? 250 },
+  });
   const catalog = createCatalogCache(s.catalogTtlMs);
   const records = createInstanceRecords(s.prisma);
-  const sync = createInstanceSync({ prisma: s.prisma, records, providers, ttlMs: s.inventoryTtlMs, logger: s.logger });
+  const sync = createInstanceSync({ prisma: s.prisma, records, providers, logger: s.logger });
+  const refreshStatus = createRefreshStatus(s.redis, s.redisPrefix);
   const events = createTaskEvents(s.prisma, s.redis, s.redisPrefix);
   const audit = createAuditLog(s.prisma);
   return {
@@ -76,7 +94,6 @@ export function createServices(s: ServiceSettings) {
         prisma: s.prisma,
         providers,
         records,
-        sync,
         queue: s.queue,
         box,
         logger: s.logger,
@@ -89,10 +106,37 @@ export function createServices(s: ServiceSettings) {
     providers,
     records,
     sync,
-    apiKeys: createApiKeyRepository(s.prisma, audit),
+    /** The worker's background refresher of the instance records (one per account across replicas). */
+    startRefresher: (isStoreOutage: (err: unknown) => boolean) => {
+      // The refresher's calls yield to the engine and may wait longer than a reader would.
+      const background = providers.withClass('background', 5_000);
+      return startInstanceRefresher({
+        prisma: s.prisma,
+        records,
+        providers: background,
+        sync: createInstanceSync({ prisma: s.prisma, records, providers: background, logger: s.logger }),
+        leases: createLeases(s.redis, s.redisPrefix),
+        status: refreshStatus,
+        logger: s.logger,
+        settings: { listEveryMs: s.inventoryTtlMs, hotEveryMs: s.refreshHotMs ?? 2_000 },
+        isStoreOutage,
+      });
+    },
+    apiKeys: createApiKeyRepository(s.prisma, audit, {
+      redis: s.redis,
+      subscriber: s.subscriber,
+      prefix: s.redisPrefix,
+    }),
     accounts: createAccountService({ prisma: s.prisma, accounts: accountsRepo, providers, pool, catalog, audit }),
     templates: createTemplateService({ prisma: s.prisma, providers, catalog, box, audit }),
-    instances: createInstanceService({ prisma: s.prisma, providers, records, sync, box }),
+    instances: createInstanceService({
+      prisma: s.prisma,
+      providers,
+      records,
+      sync,
+      box,
+      freshness: { status: refreshStatus, listEveryMs: s.inventoryTtlMs },
+    }),
     usage: createUsage({ prisma: s.prisma, providers }),
     async close() {
       await pool.close();

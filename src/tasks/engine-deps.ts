@@ -3,7 +3,7 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Logger } from '../logger.ts';
 import type { AccountProviders } from '../inventory/account-providers.ts';
 import type { InstanceRecords } from '../inventory/instance-records.ts';
-import type { InstanceSync } from '../inventory/instance-sync.ts';
+import { createInstanceSync, type InstanceSync } from '../inventory/instance-sync.ts';
 import type { SecretBox } from '../db/secret-box.ts';
 import type { Redis } from 'ioredis';
 import { createLeases, type Leases } from '../db/leases.ts';
@@ -42,13 +42,24 @@ export interface EngineDeps {
   settings: EngineSettings;
 }
 
-/** Builds the engine's dependencies from the process's shared pieces. */
+/**
+ * Builds the engine's dependencies from the process's shared pieces. The engine budgets each of its
+ * calls itself (`limits`, the protected class), so it gets the plain Providers; the sync it runs
+ * before choosing victims calls through the budget as the engine.
+ */
 export function createEngineDeps(
-  parts: Omit<EngineDeps, 'limits' | 'events' | 'leases'> & { redis: Redis; redisPrefix: string },
+  parts: Omit<EngineDeps, 'limits' | 'events' | 'leases' | 'sync'> & { redis: Redis; redisPrefix: string },
 ): EngineDeps {
   const { redis, redisPrefix, ...rest } = parts;
   return {
     ...rest,
+    providers: rest.providers.unbudgeted(),
+    sync: createInstanceSync({
+      prisma: rest.prisma,
+      records: rest.records,
+      providers: rest.providers.withClass('engine', 0),
+      logger: rest.logger,
+    }),
     limits: createAccountBudget(
       redis,
       redisPrefix,

@@ -191,7 +191,8 @@ describe('the audit log', () => {
     const made = await s.call('POST', '/v1/instances', { accountId: s.accountId, spec: s.spec });
     expect(made.status).toBe(202);
     await vi.waitFor(
-      async () => expect((await s.call('GET', `/v1/instances/${made.body.id}`)).body.status).toBe('running'),
+      async () =>
+        expect((await s.call('GET', `/v1/instances/${made.body.id}?refresh=true`)).body.status).toBe('running'),
       { timeout: 10_000, interval: 100 },
     );
     // This platform cannot tag (501): nothing happened, nothing is recorded.

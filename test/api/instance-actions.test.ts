@@ -17,10 +17,13 @@ beforeAll(async () => {
   });
   const { template } = await accountAndTemplate(t.call, sim, 'wait');
   id = (await t.call('POST', '/v1/instances', { templateId: template.id })).body.id;
-  await vi.waitFor(async () => expect((await t.call('GET', `/v1/instances/${id}`)).body.status).toBe('running'), {
-    timeout: 10_000,
-    interval: 50,
-  });
+  await vi.waitFor(
+    async () => expect((await t.call('GET', `/v1/instances/${id}?refresh=true`)).body.status).toBe('running'),
+    {
+      timeout: 10_000,
+      interval: 50,
+    },
+  );
 });
 afterAll(async () => {
   await t?.close();
@@ -33,10 +36,13 @@ describe('POST /v1/instances/{id}/actions', () => {
     const res = await t.call('POST', `/v1/instances/${id}/actions`, { action: 'stop' });
     expect(res.status).toBe(202);
     expect(res.body.status).toBe('stopping');
-    await vi.waitFor(async () => expect((await t.call('GET', `/v1/instances/${id}`)).body.status).toBe('stopped'), {
-      timeout: 5_000,
-      interval: 50,
-    });
+    await vi.waitFor(
+      async () => expect((await t.call('GET', `/v1/instances/${id}?refresh=true`)).body.status).toBe('stopped'),
+      {
+        timeout: 5_000,
+        interval: 50,
+      },
+    );
   });
 
   it('with wait=true answers 200 once the machine reached the target state', async () => {

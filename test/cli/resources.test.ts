@@ -171,7 +171,10 @@ describe('templates and instances', () => {
     }
     await vi.waitFor(
       async () => {
-        const r = await cli(['instances', 'list', '--template', 'web', '--status', 'running', '-o', 'json'], env);
+        const r = await cli(
+          ['instances', 'list', '--template', 'web', '--status', 'running', '--refresh', '-o', 'json'],
+          env,
+        );
         expect(json(r.stdout)).toHaveLength(2);
       },
       { timeout: 15_000, interval: 200 },
@@ -182,10 +185,13 @@ describe('templates and instances', () => {
     const stop = await cli(['instances', 'stop', ids[0]!, '-o', 'json'], env);
     expect(stop.code).toBe(0);
     expect(json(stop.stdout)).toMatchObject({ id: ids[0] });
-    await vi.waitFor(async () => expect((await t.call('GET', `/v1/instances/${ids[0]}`)).body.status).toBe('stopped'), {
-      timeout: 10_000,
-      interval: 100,
-    });
+    await vi.waitFor(
+      async () => expect((await t.call('GET', `/v1/instances/${ids[0]}?refresh=true`)).body.status).toBe('stopped'),
+      {
+        timeout: 10_000,
+        interval: 100,
+      },
+    );
     const start = await cli(['instances', 'start', ids[0]!], env);
     expect(start.stdout).toMatch(new RegExp(`^start: ${ids[0]} vm-a is \\w+\n$`));
 
@@ -199,9 +205,10 @@ describe('templates and instances', () => {
   });
 
   it('deletes a template by name once its group is empty', async () => {
-    // A list reads the platform first (inventory TTL 0 here), so it sees the deletes land.
+    // A list with --refresh reads the platform first, so it sees the deletes land.
     await vi.waitFor(
-      async () => expect((await cli(['instances', 'list', '--template', 'web'], env)).stderr).toBe('no machines\n'),
+      async () =>
+        expect((await cli(['instances', 'list', '--template', 'web', '--refresh'], env)).stderr).toBe('no machines\n'),
       { timeout: 15_000, interval: 200 },
     );
     const r = await cli(['templates', 'delete', 'web'], env);

@@ -41,7 +41,7 @@ async function call(
 async function waitForStatus(id: string, status: string) {
   await vi.waitFor(
     async () => {
-      const res = await call('GET', `/v1/instances/${id}`);
+      const res = await call('GET', `/v1/instances/${id}?refresh=true`);
       expect(res.body.status).toBe(status);
     },
     { timeout: 10_000, interval: 100 },
@@ -153,7 +153,7 @@ describe('H3C CloudOS through the unified API', () => {
     expect(created.body.name).toMatch(/^web-tier-[0-9a-f]{8}$/);
 
     await waitForStatus(id, 'running');
-    const running = await call('GET', `/v1/instances/${id}`);
+    const running = await call('GET', `/v1/instances/${id}?refresh=true`);
     expect(running.body.statusRaw).toBe('ACTIVE');
 
     expect((await call('POST', `/v1/instances/${id}/actions`, { action: 'stop' })).status).toBe(202);
