@@ -15,29 +15,44 @@ import type { CreateInstanceRequest, MachineSpec } from '../domain/machine-spec.
 import type { CreateSecurityGroup, CreateSubnet, CreateVpc, SecurityGroup, Subnet, Vpc } from '../domain/network.ts';
 import type { Capability, ListPaging, ProviderKind, ScalingStrategy } from '../domain/providers.ts';
 import type { Logger } from '../logger.ts';
+import { platformText } from './platform-text.ts';
+
+/** Adapters reach the one text cleaner through the contract (their folder imports nothing else of providers/). */
+export { platformText } from './platform-text.ts';
 
 export type ProviderErrorKind =
   'invalid' | 'auth' | 'not_found' | 'conflict' | 'quota' | 'rate_limited' | 'unavailable' | 'timeout' | 'malformed';
 
 const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set(['rate_limited', 'unavailable', 'timeout']);
 
-/** A platform refused or failed. Carries the platform's own code and message verbatim; never credentials. */
+/** A code is an identifier, not prose: a short bound. */
+const PLATFORM_CODE_MAX = 100;
+
+/**
+ * A platform refused or failed. Carries the platform's own code and message, never credentials.
+ * Both pass through platformText on the way in (the one place that does it): markup from a proxy's
+ * error page is stripped, whitespace collapsed and the length bounded, so whatever an adapter
+ * hands over is fit for a problem's detail or a task item's error.
+ */
 export class ProviderError extends Error {
+  readonly providerCode: string | undefined;
+  readonly providerMessage: string | undefined;
   constructor(
     readonly provider: ProviderKind,
     readonly operation: string,
     readonly kind: ProviderErrorKind,
-    readonly providerCode?: string,
-    readonly providerMessage?: string,
+    providerCode?: string,
+    providerMessage?: string,
     options?: { cause?: unknown; retryAfterMs?: number; httpStatus?: number },
   ) {
-    super(
-      `${provider} ${operation}: ${kind}${providerCode ? ` ${providerCode}` : ''}${providerMessage ? ` ${providerMessage}` : ''}`,
-      {
-        cause: options?.cause,
-      },
-    );
+    const code = platformText(providerCode, PLATFORM_CODE_MAX);
+    const message = platformText(providerMessage);
+    super(`${provider} ${operation}: ${kind}${code ? ` ${code}` : ''}${message ? ` ${message}` : ''}`, {
+      cause: options?.cause,
+    });
     this.name = 'ProviderError';
+    this.providerCode = code;
+    this.providerMessage = message;
     this.retryAfterMs = options?.retryAfterMs;
     this.httpStatus = options?.httpStatus;
   }
@@ -359,6 +374,24 @@ export interface AccountProblem {
   detail: string;
 }
 
+/**
+ * One thing a create on this platform needs that the spec and the account together do not give,
+ * or give in a form the platform cannot take. `pointers` are the fields that would fix it, as JSON
+ * pointers into `{ spec, credentials, options }` (`/spec/zone`, `/options/defaultZoneId`): the
+ * first is the usual fix, the others alternatives. Callers report the one their request holds.
+ */
+export interface CreateProblem {
+  pointers: [string, ...string[]];
+  detail: string;
+}
+
+/** What checkCreate reads: the spec of one create and the account it would go to (parsed). */
+export interface CreateCheckInput<Credentials = unknown, Options = unknown> {
+  spec: MachineSpec;
+  credentials: Credentials;
+  options: Options;
+}
+
 /** A simulator the definition serves, as its `start` returns it. */
 export interface RunningSimulatorHandle {
   baseUrl: string;
@@ -415,6 +448,14 @@ export interface ProviderDefinition<Credentials = unknown, Options extends BaseA
    * its field as a JSON pointer into the account (`/options/projectId`).
    */
   checkAccount?(credentials: Credentials, options: Options): AccountProblem[];
+  /**
+   * What a create needs from the spec and the account, checked without any platform call (a zone,
+   * a network, a login user, a password…): the same rules the adapter's create applies before it
+   * sends, so a template, an account change or an expand that could never create is refused when
+   * it is made, with the field named, instead of failing machine by machine later. Absent: the
+   * platform's create needs nothing beyond the spec's schema (or it cannot create at all).
+   */
+  checkCreate?(input: CreateCheckInput<Credentials, Options>): CreateProblem[];
   /** The platform's simulator and the demo account that reaches it. */
   simulator: SimulatorDefinition;
   create(account: AccountContext<Credentials, Options>, deps: AdapterDeps): ProviderAdapter;

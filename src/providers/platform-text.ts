@@ -1,0 +1,38 @@
+/**
+ * A platform's own words, made fit to pass on: an error page from a proxy in front of a platform
+ * (HTML), a stack dump or a long body must not land whole in a problem's detail or a task item.
+ * Tags go (with the content of script and style blocks), the common entities are decoded,
+ * whitespace collapses, and the text is cut at a bound with an ellipsis.
+ */
+
+/** Longest platform text kept: enough for a fault message, short of a page. */
+export const PLATFORM_TEXT_MAX = 500;
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
+
+// Something that looks like markup: an element, a comment or a doctype, not a lone "a < b".
+const MARKUP = /<\/?[a-z!][^>]*>/i;
+
+export function platformText(raw: string | undefined | null, max = PLATFORM_TEXT_MAX): string | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  let text = raw;
+  if (MARKUP.test(text)) {
+    text = text
+      .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, (m) => {
+        // A page's <title> is often its only useful sentence ("502 Bad Gateway"): keep it.
+        const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(m)?.[1];
+        return title ? ` ${title} ` : ' ';
+      })
+      .replace(/<!--[\s\S]*?-->/g, ' ')
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/&(#\d+|#x[0-9a-f]+|[a-z]+);/gi, (m, name: string) => {
+        const lower = name.toLowerCase();
+        if (ENTITIES[lower] !== undefined) return ENTITIES[lower];
+        const code = lower.startsWith('#x') ? parseInt(lower.slice(2), 16) : lower.startsWith('#') ? Number(lower.slice(1)) : NaN;
+        return Number.isFinite(code) && code > 0 && code < 0x110000 ? String.fromCodePoint(code) : m;
+      });
+  }
+  text = text.replace(/\s+/g, ' ').trim();
+  if (text.length === 0) return undefined;
+  return text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
+}
