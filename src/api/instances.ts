@@ -95,7 +95,7 @@ export const instanceRoutes: FastifyPluginAsyncZod<{ instances: InstanceService 
       },
     },
     async (req, reply) => {
-      const instance = await instances.create(req.body);
+      const instance = await instances.create(req.body, req.idempotency);
       reply.code(202).header('location', `/v1/instances/${instance.id}`);
       return instance;
     },

@@ -33,3 +33,16 @@ export function openSpec(stored: unknown, box: SecretBox): MachineSpec {
   const { passwordCipher, ...login } = s.login ?? {};
   return { ...s, login: passwordCipher ? { ...login, password: box.open(passwordCipher) } : login } as MachineSpec;
 }
+
+/**
+ * The spec as create checks read it: whether a password is set, never the password itself (a
+ * stand-in takes its place, so nothing is decrypted to answer "is there one?").
+ */
+export function specForChecks(stored: unknown): MachineSpec {
+  const s = stored as StoredSpec;
+  const { passwordCipher, ...login } = s.login ?? {};
+  return { ...s, login: passwordCipher ? { ...login, password: PASSWORD_SET } : login } as MachineSpec;
+}
+
+/** Stands for a sealed password in specForChecks; never sent anywhere. */
+const PASSWORD_SET = '(sealed password)';

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { Image, InstanceType, Region, Zone } from '../domain/catalog.ts';
+import type { FieldError } from '../domain/errors.ts';
 import type { Console, ProviderInstance, Tags } from '../domain/instance.ts';
 import { StatusMap } from '../domain/instance.ts';
 import type { CreateInstanceRequest, MachineSpec } from '../domain/machine-spec.ts';
@@ -383,6 +384,34 @@ export interface AccountProblem {
 export interface CreateProblem {
   pointers: [string, ...string[]];
   detail: string;
+}
+
+/** Where a request's create problems are reported: the roots its body holds, and what holds the rest. */
+export interface ProblemPlacement {
+  /** `in` of the problems the request can fix itself (usually `body`). */
+  in: string;
+  /** Pointer roots the request's body holds (`/spec` for a template, `/options`, `/credentials` for an account). */
+  roots: readonly string[];
+  /** `in` of a problem only the template's spec can fix, and of one only the account can fix. */
+  spec: string;
+  account: string;
+}
+
+/**
+ * Create problems in a request's terms: each at the first of its pointers the request holds, else
+ * at its first pointer, in the resource that holds it (so an expand names the template's or the
+ * account's field). The same problem twice is reported once.
+ */
+export function placeCreateProblems(problems: CreateProblem[], at: ProblemPlacement): FieldError[] {
+  const placed = new Map<string, FieldError>();
+  const held = (p: string) => at.roots.some((r) => p === r || p.startsWith(`${r}/`));
+  for (const problem of problems) {
+    const mine = problem.pointers.find(held);
+    const pointer = mine ?? problem.pointers[0];
+    const where = mine ? at.in : pointer.startsWith('/spec') ? at.spec : at.account;
+    placed.set(`${where} ${pointer} ${problem.detail}`, { in: where, pointer, detail: problem.detail });
+  }
+  return [...placed.values()];
 }
 
 /** What checkCreate reads: the spec of one create and the account it would go to (parsed). */

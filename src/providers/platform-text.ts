@@ -2,7 +2,8 @@
  * A platform's own words, made fit to pass on: an error page from a proxy in front of a platform
  * (HTML), a stack dump or a long body must not land whole in a problem's detail or a task item.
  * Tags go (with the content of script and style blocks), the common entities are decoded,
- * whitespace collapses, and the text is cut at a bound with an ellipsis.
+ * whitespace collapses, and the text is cut at a bound with an ellipsis. One plain line within
+ * the bound passes verbatim.
  */
 
 /** Longest platform text kept: enough for a fault message, short of a page. */
@@ -15,8 +16,11 @@ const MARKUP = /<\/?[a-z!][^>]*>/i;
 
 export function platformText(raw: string | undefined | null, max = PLATFORM_TEXT_MAX): string | undefined {
   if (raw === undefined || raw === null) return undefined;
+  // One plain line within the bound is the platform's words as they are: kept verbatim.
+  const markup = MARKUP.test(raw);
+  if (!markup && raw.length <= max && !/[\r\n\t\v\f]/.test(raw)) return raw;
   let text = raw;
-  if (MARKUP.test(text)) {
+  if (markup) {
     text = text
       .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, (m) => {
         // A page's <title> is often its only useful sentence ("502 Bad Gateway"): keep it.
@@ -28,7 +32,11 @@ export function platformText(raw: string | undefined | null, max = PLATFORM_TEXT
       .replace(/&(#\d+|#x[0-9a-f]+|[a-z]+);/gi, (m, name: string) => {
         const lower = name.toLowerCase();
         if (ENTITIES[lower] !== undefined) return ENTITIES[lower];
-        const code = lower.startsWith('#x') ? parseInt(lower.slice(2), 16) : lower.startsWith('#') ? Number(lower.slice(1)) : NaN;
+        const code = lower.startsWith('#x')
+          ? parseInt(lower.slice(2), 16)
+          : lower.startsWith('#')
+            ? Number(lower.slice(1))
+            : NaN;
         return Number.isFinite(code) && code > 0 && code < 0x110000 ? String.fromCodePoint(code) : m;
       });
   }

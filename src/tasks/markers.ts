@@ -14,3 +14,12 @@ export function markerPrefix(namePrefix: string, taskId: string): string {
 export function markerName(namePrefix: string, taskId: string, seq: number): string {
   return `${markerPrefix(namePrefix, taskId)}${seq}`;
 }
+
+/**
+ * The marker of a single create (POST /v1/instances), `<prefix>-<12 hex>`: the machine's name,
+ * recorded with the request's Idempotency-Key before the create is sent, so a retry under that
+ * key looks for this name instead of creating again. 48 random bits: a clash is not a concern.
+ */
+export function singleCreateMarker(namePrefix: string, random: string, maxLength: number): string {
+  return `${namePrefix}-${random.replace(/[^0-9a-f]/gi, '').slice(0, 12)}`.slice(0, maxLength);
+}

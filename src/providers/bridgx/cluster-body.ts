@@ -9,7 +9,6 @@ import type { BridgxOptions } from './account.ts';
 
 const OPERATION = 'groups.create';
 
-
 export interface WireClusterCreate {
   name: string;
   provider: string;
@@ -47,7 +46,11 @@ export function createProblems(spec: MachineSpec, options: BridgxOptions): Creat
   const groups = spec.network.securityGroupIds ?? [];
   // A cluster names exactly one security group.
   if (groups.length > 1)
-    need(['/spec/network/securityGroupIds'], 'spec.network.securityGroupIds', 'BridgX takes one security group per cluster');
+    need(
+      ['/spec/network/securityGroupIds'],
+      'spec.network.securityGroupIds',
+      'BridgX takes one security group per cluster',
+    );
   if (spec.login.keyName)
     need(['/spec/login/keyName'], 'spec.login.keyName', 'BridgX has no key pairs; give spec.login.password');
   if (!spec.login.password)
@@ -66,7 +69,11 @@ export function createProblems(spec: MachineSpec, options: BridgxOptions): Creat
   ];
   for (const [value, field, option] of required)
     if (!value)
-      need([`/spec/${field}`, `/options/${option}`], `spec.${field.replace('/', '.')}`, `required (or set options.${option})`);
+      need(
+        [`/spec/${field}`, `/options/${option}`],
+        `spec.${field.replace('/', '.')}`,
+        `required (or set options.${option})`,
+      );
   return problems;
 }
 

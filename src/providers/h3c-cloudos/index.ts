@@ -46,8 +46,7 @@ export const h3cCloudos: ProviderDefinition<H3cCredentials, H3cOptions> = {
             : [{ pointer: '/options/userName', detail: 'required with a static token: creates must name a user' }]),
         ]
       : [],
-  checkCreate: ({ spec, credentials, options }) =>
-    createProblems(spec, spec.tags, options, loginUserOf(credentials)),
+  checkCreate: ({ spec, credentials, options }) => createProblems(spec, spec.tags, options, loginUserOf(credentials)),
   simulator: {
     start: ({ host, port, fast }) =>
       startSimulator(createH3cSimulator(fast ? { config: { delays: FAST_DELAYS } } : {}).app, { host, port }),

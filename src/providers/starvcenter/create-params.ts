@@ -54,7 +54,8 @@ export function createProblems(spec: MachineSpec, options: StarVCenterOptions): 
   if (disks.some((d) => d.category))
     need(['/spec/dataDisks'], 'StarVCenter has no disk categories at create: leave category unset');
   const image = parseImageId(spec.image);
-  if ((image.kind === 'model' ? image.code : image.id) === '') need(['/spec/image'], `image ${spec.image} names nothing`);
+  if ((image.kind === 'model' ? image.code : image.id) === '')
+    need(['/spec/image'], `image ${spec.image} names nothing`);
   return problems;
 }
 
