@@ -93,7 +93,10 @@ describe('PATCH /v1/templates/{id}', () => {
 
   it('deletes a tag set to null, and null namePrefix goes back to a slug of the name', async () => {
     await t.call('PATCH', `/v1/templates/${templateId}`, { namePrefix: 'other' });
-    const res = await t.call('PATCH', `/v1/templates/${templateId}`, { spec: { tags: { team: null } }, namePrefix: null });
+    const res = await t.call('PATCH', `/v1/templates/${templateId}`, {
+      spec: { tags: { team: null } },
+      namePrefix: null,
+    });
     expect(res.status).toBe(200);
     expect(res.body.spec.tags).toEqual({});
     expect(res.body.namePrefix).toBe('merge');
