@@ -168,7 +168,7 @@ export function createSingleCreate(deps: {
     }
     const marker = prior.success
       ? prior.data.marker
-      : (input.name ?? singleCreateMarker(prefix, randomBytes(6).toString('hex'), provider.definition.maxNameLength));
+      : (input.name ?? singleCreateMarker(prefix, randomBytes(4).toString('hex'), provider.definition.maxNameLength));
     const progress: CreateProgress = { marker, accountId, sentAt: new Date().toISOString() };
     await idempotency?.remember(progress);
 
