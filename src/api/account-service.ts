@@ -6,7 +6,7 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { CreateAccount, UpdateAccount } from '../domain/account.ts';
 import { conflict, notFound, type FieldError } from '../domain/errors.ts';
 import type { Capability } from '../domain/providers.ts';
-import { toAccountView, type AccountRepository } from '../db/accounts.ts';
+import { ERASED_CREDENTIALS, toAccountView, type AccountRepository } from '../db/accounts.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { AccountProviders } from '../inventory/account-providers.ts';
 import type { CatalogCache } from '../inventory/catalog-cache.ts';
@@ -16,6 +16,8 @@ import { definitionOf, UnknownProviderError, type Provider, type ProviderPool } 
 import { mergePatch } from './merge-patch.ts';
 import { keyset, toPage } from './pagination.ts';
 import { parseAt, validationFailed } from './validation.ts';
+import type { AuditLog } from '../db/audit.ts';
+import type { Account } from '../domain/account.ts';
 
 export type CatalogKind = 'regions' | 'zones' | 'instance-types' | 'images';
 
@@ -32,8 +34,17 @@ export function createAccountService(deps: {
   providers: AccountProviders;
   pool: ProviderPool;
   catalog: CatalogCache;
+  audit: AuditLog;
 }) {
-  const { prisma, accounts } = deps;
+  const { prisma, accounts, audit } = deps;
+  /** Credentials never enter the audit log: only whether they were set or changed. */
+  const audited = (action: string, id: string, before: Account | null, after: Account | null, credentials = false) => ({
+    action: `account.${action}`,
+    resourceType: 'account' as const,
+    resourceId: id,
+    before,
+    after: after && credentials ? { ...after, credentialsChanged: true } : after,
+  });
 
   function definition(provider: string) {
     const def = definitionOf(provider as never);
@@ -62,7 +73,7 @@ export function createAccountService(deps: {
   ) {
     if (!def.checkCreate) return;
     const templates = await prisma.template.findMany({
-      where: { accountId },
+      where: { accountId, deletedAt: null },
       select: { id: true, name: true, spec: true },
       orderBy: { createdAt: 'asc' },
     });
@@ -83,8 +94,8 @@ export function createAccountService(deps: {
     if (errors.length) throw validationFailed(errors);
   }
 
-  async function row(id: string) {
-    const found = await accounts.find(id);
+  async function row(id: string, includeDeleted = false) {
+    const found = await accounts.find(id, includeDeleted);
     if (!found) throw notFound('account', id);
     return found;
   }
@@ -95,7 +106,12 @@ export function createAccountService(deps: {
       const credentials = parseAt(def.credentials, input.credentials, 'body', '/credentials');
       checkAccount(def, credentials, input.options);
       try {
-        return toAccountView(await accounts.create({ ...input, credentials }));
+        return toAccountView(
+          await audit.write(
+            (tx) => accounts.create({ ...input, credentials }, tx),
+            (r) => audited('create', r.id, null, toAccountView(r), true),
+          ),
+        );
       } catch (err) {
         if (isUniqueViolation(err))
           throw conflict(`an account named "${input.name}" exists already`, { field: 'name' });
@@ -103,13 +119,17 @@ export function createAccountService(deps: {
       }
     },
 
-    async list(limit: number, cursor: string | undefined) {
+    async list(limit: number, cursor: string | undefined, includeDeleted = false) {
       const page = keyset('createdAt', 'asc', cursor);
-      const rows = await prisma.account.findMany({ where: page.where, orderBy: page.orderBy, take: limit + 1 });
+      const rows = await prisma.account.findMany({
+        where: { AND: [page.where, includeDeleted ? {} : { deletedAt: null }] },
+        orderBy: page.orderBy,
+        take: limit + 1,
+      });
       return toPage(rows, limit, (r) => r.createdAt, toAccountView);
     },
 
-    get: async (id: string) => toAccountView(await row(id)),
+    get: async (id: string, includeDeleted = false) => toAccountView(await row(id, includeDeleted)),
 
     /** A JSON Merge Patch (RFC 7396): options and credentials merge into what is stored. */
     async update(id: string, patch: UpdateAccount) {
@@ -137,7 +157,10 @@ export function createAccountService(deps: {
         );
       }
       try {
-        const updated = await accounts.update(id, { name: patch.name, endpoint: patch.endpoint, credentials, options });
+        const updated = await audit.write(
+          (tx) => accounts.update(id, { name: patch.name, endpoint: patch.endpoint, credentials, options }, tx),
+          (r) => audited('update', id, toAccountView(current), toAccountView(r), credentials !== undefined),
+        );
         await deps.pool.forget(id);
         deps.catalog.forget(`${id}:`);
         return toAccountView(updated);
@@ -149,9 +172,9 @@ export function createAccountService(deps: {
     },
 
     async remove(id: string) {
-      await row(id);
+      const current = await row(id);
       const [templates, live] = await Promise.all([
-        prisma.template.count({ where: { accountId: id } }),
+        prisma.template.count({ where: { accountId: id, deletedAt: null } }),
         prisma.instance.count({ where: { accountId: id, deletedAt: null } }),
       ]);
       if (templates > 0 || live > 0) {
@@ -160,10 +183,19 @@ export function createAccountService(deps: {
           instances: live,
         });
       }
-      await prisma.$transaction([
-        prisma.instance.deleteMany({ where: { accountId: id } }),
-        prisma.account.delete({ where: { id } }),
-      ]);
+      // Soft delete: tasks and audit entries keep naming the account, and its name is free again.
+      // Its credentials are erased, and the records of its machines (all gone from the platform) go:
+      // nothing is left that could reach the platform. Task items keep the machines' platform ids.
+      await audit.write(
+        async (tx) => {
+          await tx.instance.deleteMany({ where: { accountId: id } });
+          return tx.account.update({
+            where: { id },
+            data: { deletedAt: new Date(), credentialsCipher: ERASED_CREDENTIALS },
+          });
+        },
+        () => audited('delete', id, toAccountView(current), null),
+      );
       await deps.pool.forget(id);
       deps.catalog.forget(`${id}:`);
     },

@@ -56,7 +56,7 @@ export function createSingleCreate(deps: {
 
   async function target(input: CreateInstanceInput) {
     if ('templateId' in input) {
-      const template = await prisma.template.findUnique({ where: { id: input.templateId } });
+      const template = await prisma.template.findFirst({ where: { id: input.templateId, deletedAt: null } });
       if (!template) throw notFound('template', input.templateId);
       return {
         accountId: template.accountId,

@@ -150,7 +150,7 @@ export function createInstanceService(deps: {
       const staleAccounts: string[] = [];
       if (!q.cursor) {
         const accounts = await prisma.account.findMany({
-          where: { id: q.account, provider: q.provider },
+          where: { id: q.account, provider: q.provider, deletedAt: null },
         });
         const failures = await deps.sync.syncStale(accounts, q.refresh);
         // Asked to refresh: a failure is the answer. Otherwise serve what we know and say which accounts are stale.

@@ -20,6 +20,9 @@ import { keyset, toPage } from './pagination.ts';
 import { mergePatch } from './merge-patch.ts';
 import { parseAt, validationFailed } from './validation.ts';
 import { assertCanHoldGroup } from '../tasks/strategy.ts';
+import { lockTemplate } from '../tasks/scheduling.ts';
+import { FINAL_TASK_STATUSES } from '../domain/task.ts';
+import type { AuditLog } from '../db/audit.ts';
 
 export function toTemplateView(row: TemplateRow & { account: { provider: string } }): Template {
   const s = row.spec as StoredSpec;
@@ -37,6 +40,7 @@ export function toTemplateView(row: TemplateRow & { account: { provider: string 
     lastOrphanAt: row.lastOrphanAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+    deletedAt: row.deletedAt,
   };
 }
 
@@ -45,8 +49,9 @@ export function createTemplateService(deps: {
   providers: AccountProviders;
   catalog: CatalogCache;
   box: SecretBox;
+  audit: AuditLog;
 }) {
-  const { prisma } = deps;
+  const { prisma, audit } = deps;
   const include = { account: { select: { provider: true } } } as const;
 
   /** Each catalog the platform has must contain what the spec names. */
@@ -98,11 +103,22 @@ export function createTemplateService(deps: {
       );
   }
 
-  async function load(id: string) {
-    const row = await prisma.template.findUnique({ where: { id }, include });
+  /** A deleted template is not found unless asked for: its tasks still name it (docs/history.md). */
+  async function load(id: string, includeDeleted = false) {
+    const row = await prisma.template.findFirst({
+      where: { id, ...(includeDeleted ? {} : { deletedAt: null }) },
+      include,
+    });
     if (!row) throw notFound('template', id);
     return row;
   }
+  const audited = (action: string, id: string, before: Template | null, after: Template | null) => ({
+    action: `template.${action}`,
+    resourceType: 'template' as const,
+    resourceId: id,
+    before,
+    after,
+  });
 
   const stored = (spec: MachineSpec, namePrefix: string) =>
     ({ ...sealSpec(spec, deps.box), namePrefix }) as unknown as Prisma.InputJsonValue;
@@ -127,16 +143,20 @@ export function createTemplateService(deps: {
         ? await provider.createGroup({ name: input.name, namePrefix, spec: input.spec, tags: input.spec.tags })
         : null;
       try {
-        const row = await prisma.template.create({
-          data: {
-            name: input.name,
-            accountId: input.accountId,
-            orphanPolicy: input.orphanPolicy,
-            groupId: group?.groupId ?? null,
-            spec: stored(input.spec, namePrefix),
-          },
-          include,
-        });
+        const row = await audit.write(
+          (tx) =>
+            tx.template.create({
+              data: {
+                name: input.name,
+                accountId: input.accountId,
+                orphanPolicy: input.orphanPolicy,
+                groupId: group?.groupId ?? null,
+                spec: stored(input.spec, namePrefix),
+              },
+              include,
+            }),
+          (r) => audited('create', r.id, null, toTemplateView(r)),
+        );
         return toTemplateView(row);
       } catch (err) {
         if (isUniqueViolation(err))
@@ -145,10 +165,10 @@ export function createTemplateService(deps: {
       }
     },
 
-    async list(limit: number, cursor: string | undefined, accountId?: string) {
+    async list(limit: number, cursor: string | undefined, accountId?: string, includeDeleted = false) {
       const page = keyset('createdAt', 'asc', cursor);
       const rows = await prisma.template.findMany({
-        where: { AND: [page.where, accountId ? { accountId } : {}] },
+        where: { AND: [page.where, accountId ? { accountId } : {}, includeDeleted ? {} : { deletedAt: null }] },
         orderBy: page.orderBy,
         take: limit + 1,
         include,
@@ -156,11 +176,12 @@ export function createTemplateService(deps: {
       return toPage(rows, limit, (r) => r.createdAt, toTemplateView);
     },
 
-    get: async (id: string) => toTemplateView(await load(id)),
+    get: async (id: string, includeDeleted = false) => toTemplateView(await load(id, includeDeleted)),
 
     /** A JSON Merge Patch (RFC 7396): the spec merges into the stored one, and the result is checked like a new one. */
     async update(id: string, patch: UpdateTemplate): Promise<Template> {
       const current = await load(id);
+      const view = toTemplateView(current);
       const name = patch.name ?? current.name;
       // null: back to a slug of the name, written down so the machines' prefix stays put from now on.
       const namePrefix =
@@ -179,11 +200,15 @@ export function createTemplateService(deps: {
       }
       try {
         return toTemplateView(
-          await prisma.template.update({
-            where: { id },
-            data: { name: patch.name, spec, orphanPolicy: patch.orphanPolicy },
-            include,
-          }),
+          await audit.write(
+            (tx) =>
+              tx.template.update({
+                where: { id },
+                data: { name: patch.name, spec, orphanPolicy: patch.orphanPolicy },
+                include,
+              }),
+            (r) => audited('update', id, view, toTemplateView(r)),
+          ),
         );
       } catch (err) {
         if (isUniqueViolation(err))
@@ -208,11 +233,28 @@ export function createTemplateService(deps: {
         if (provider.supports('groups.delete')) await provider.deleteGroup(row.groupId);
         else groupKept = row.groupId;
       }
-      // Its finished tasks go with it: they describe a group that no longer exists.
-      await prisma.$transaction([
-        prisma.task.deleteMany({ where: { templateId: id } }),
-        prisma.template.delete({ where: { id } }),
-      ]);
+      // Soft delete: its tasks, their items and events stay readable and keep naming it. Checked
+      // again under the template's lock, so a task admitted since the checks above is not orphaned.
+      await audit.write(
+        async (tx) => {
+          await lockTemplate(tx, id);
+          const open = await tx.task.findFirst({
+            where: { templateId: id, status: { notIn: [...FINAL_TASK_STATUSES] } },
+            select: { id: true },
+          });
+          if (open) throw conflict('a scaling task is running on this template', { taskId: open.id });
+          const machines = await tx.instance.count({ where: { templateId: id, deletedAt: null } });
+          if (machines > 0)
+            throw conflict(`the template's group still has ${machines} machine(s); shrink it to zero first`, {
+              instances: machines,
+            });
+          // The sealed login password has no use any more; nothing secret outlives the template.
+          const { passwordCipher: _erased, ...login } = (row.spec as StoredSpec).login ?? {};
+          const spec = { ...(row.spec as object), login } as Prisma.InputJsonValue;
+          return tx.template.update({ where: { id }, data: { deletedAt: new Date(), spec }, include });
+        },
+        () => audited('delete', id, toTemplateView(row), null),
+      );
       return { groupKept };
     },
   };

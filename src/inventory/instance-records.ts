@@ -112,7 +112,7 @@ const CHANGED_ONLY = Prisma.sql`WHERE (cur."status", cur."statusRaw", cur."name"
  */
 const taggedTemplate = (accountId: string) => Prisma.sql`
   SELECT t."id" FROM "Template" t
-  WHERE t."accountId" = ${accountId}::uuid AND t."id"::text = r."tags"->>${TEMPLATE_TAG} AND (r."tags" ->> ${TASK_TAG}) IS NULL`;
+  WHERE t."accountId" = ${accountId}::uuid AND t."deletedAt" IS NULL AND t."id"::text = r."tags"->>${TEMPLATE_TAG} AND (r."tags" ->> ${TASK_TAG}) IS NULL`;
 
 export function createInstanceRecords(prisma: PrismaClient) {
   return {
