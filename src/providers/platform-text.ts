@@ -11,8 +11,9 @@ export const PLATFORM_TEXT_MAX = 500;
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
 
-// Something that looks like markup: an element, a comment or a doctype, not a lone "a < b".
-const MARKUP = /<\/?[a-z!][^>]*>/i;
+// Markup: a doctype, a comment or an HTML element, not a placeholder such as "c<vCPUs>m<MiB>".
+const MARKUP =
+  /<(!doctype\b|!--|\/?(html|head|body|title|meta|link|div|span|p|a|b|i|em|strong|h[1-6]|br|hr|center|pre|code|table|tr|td|th|ul|ol|li|script|style)\b[^>]*>)/i;
 
 export function platformText(raw: string | undefined | null, max = PLATFORM_TEXT_MAX): string | undefined {
   if (raw === undefined || raw === null) return undefined;

@@ -19,6 +19,7 @@ describe('platformText', () => {
   it('keeps one plain line verbatim, trailing space and all', () => {
     expect(platformText('unknown backend provider driver: ')).toBe('unknown backend provider driver: ');
     expect(platformText('a < b and c > d')).toBe('a < b and c > d');
+    expect(platformText('not of the form c<vCPUs>m<MiB>')).toBe('not of the form c<vCPUs>m<MiB>');
   });
 
   it('collapses a multi-line message and bounds any text', () => {
