@@ -86,6 +86,19 @@ export const EnvSchema = z.object({
   CLOUDPLANE_SWEEP_SECONDS: positiveInt.default(10),
   /** How often each account's machines are audited for orphans (machines of a group that no record knew). */
   CLOUDPLANE_ORPHAN_AUDIT_SECONDS: positiveInt.default(300),
+  /** When set, GET /metrics wants `Authorization: Bearer <this>`; when unset, /metrics is open. */
+  CLOUDPLANE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Where a `worker` process (which serves no API) serves /metrics; 0 picks a free port. */
+  CLOUDPLANE_METRICS_PORT: port.default(9464),
+  /** Requests each API key (or client IP, without a key) may make per minute, across every API replica; 0 = no limit. */
+  CLOUDPLANE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).optional(),
+  /** The limit per second instead (a tighter window); when set, it replaces the per-minute one. */
+  CLOUDPLANE_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).optional(),
+  /** Per-key exceptions to the limit, `<api key id>=<requests per window>` separated by commas. */
+  CLOUDPLANE_RATE_LIMIT_KEYS: z
+    .string()
+    .regex(/^\s*[0-9a-fA-F-]{36}\s*=\s*\d+\s*(,\s*[0-9a-fA-F-]{36}\s*=\s*\d+\s*)*$/, 'must be "<key id>=<n>,…"')
+    .optional(),
   /** Events of finished tasks older than this many days are purged (tasks and their items are kept). */
   CLOUDPLANE_RETENTION_DAYS: positiveInt.default(30),
   /** Audit entries older than this many days are purged; 0 keeps them forever. */
@@ -133,6 +146,9 @@ export interface Config {
   };
   catalogTtlMs: number;
   sim: { host: string; basePort: number };
+  metrics: { token: string | undefined; workerPort: number };
+  /** Absent when the limit is off. */
+  rateLimit: { max: number; windowMs: number; perKey: Record<string, number> } | undefined;
   /** NODE_ENV=production. */
   production: boolean;
   /**
@@ -213,6 +229,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     catalogTtlMs: e.CLOUDPLANE_CATALOG_TTL_SECONDS * 1000,
     sim: { host: e.CLOUDPLANE_SIM_HOST, basePort: e.CLOUDPLANE_SIM_BASE_PORT },
+    metrics: { token: e.CLOUDPLANE_METRICS_TOKEN, workerPort: e.CLOUDPLANE_METRICS_PORT },
+    rateLimit: rateLimitOf(e),
     production,
     localStores: {
       dataDir: e.CLOUDPLANE_DATA_DIR,
@@ -220,4 +238,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       redis: !production && present.REDIS_URL === undefined,
     },
   };
+}
+
+/** Requests per key per window: by default 1200 a minute; a per-second setting wins over the per-minute one. */
+function rateLimitOf(e: Env): Config['rateLimit'] {
+  const perSecond = e.CLOUDPLANE_RATE_LIMIT_PER_SECOND !== undefined;
+  const max = e.CLOUDPLANE_RATE_LIMIT_PER_SECOND ?? e.CLOUDPLANE_RATE_LIMIT_PER_MINUTE ?? 1200;
+  if (max === 0) return undefined;
+  const perKey = Object.fromEntries(
+    (e.CLOUDPLANE_RATE_LIMIT_KEYS ?? '')
+      .split(',')
+      .filter((pair) => pair.trim())
+      .map((pair) => pair.split('=').map((p) => p.trim()) as [string, string])
+      .map(([id, n]) => [id.toLowerCase(), Number(n)]),
+  );
+  return { max, windowMs: perSecond ? 1_000 : 60_000, perKey };
 }

@@ -18,6 +18,8 @@ import { createStoreHealth } from './db/store-health.ts';
 import { definitions } from './providers/registry.ts';
 import { buildApp } from './server/app.ts';
 import { createMetricsRegistry } from './server/metrics.ts';
+import { registerStoreCollectors } from './server/metric-collectors.ts';
+import { startMetricsListener } from './server/metrics-listener.ts';
 import { createServices } from './server/services.ts';
 import { ApiError } from './domain/errors.ts';
 import { createQueue } from './tasks/queue.ts';
@@ -30,6 +32,15 @@ const Role = z.enum(['api', 'worker', 'sim', 'all']);
 type Role = z.infer<typeof Role>;
 
 type Closer = () => Promise<unknown>;
+
+/**
+ * Shutdown runs the stoppers together first (servers, workers and loops stop taking work; event
+ * streams end at once), then the closers one by one (services, then pools and connections).
+ */
+const stoppers: Closer[] = [];
+
+/** A second SIGINT/SIGTERM this soon after the first is the same request delivered twice (see onSignal). */
+const DUPLICATE_SIGNAL_MS = 1_000;
 
 /** Engine settings the worker uses beyond the configuration. */
 const MAX_ATTEMPTS_PER_ITEM = 5;
@@ -95,6 +106,7 @@ async function connect(config: Config, logger: Logger, closers: Closer[]) {
   });
   queue.queue.on('error', redisDown);
   const metrics = createMetricsRegistry();
+  registerStoreCollectors(metrics, { prisma, queue });
   closers.push(
     async () => health.close(),
     () => prisma.$disconnect(),
@@ -185,6 +197,8 @@ async function startApi(
     services,
     fingerprintKey: services.fingerprintKey,
     metrics,
+    metricsToken: config.metrics.token,
+    rateLimit: config.rateLimit && { ...config.rateLimit, redis, prefix: config.redisPrefix },
     health,
     readiness: {
       postgres: () => prisma.$queryRaw`SELECT 1`,
@@ -196,16 +210,17 @@ async function startApi(
       },
     },
   });
-  // Closed first (unshift): stop accepting requests before the pools go.
-  closers.unshift(() => app.close());
+  // A stopper: stop accepting requests (and end event streams) before the pools go.
+  stoppers.push(() => app.close());
   await app.listen({ port: config.port, host: config.host });
 }
 
-function startWorkerRole(
+async function startWorkerRole(
   config: Config,
   logger: Logger,
   closers: Closer[],
   shared: Awaited<ReturnType<typeof connect>>,
+  serveMetrics: boolean,
 ) {
   const running = startWorker({
     connection: bullConnection(config.redisUrl, config.stores.recoveryMs),
@@ -219,7 +234,7 @@ function startWorkerRole(
     retryDelayMs: config.stores.recoveryMs,
     orphanAuditMs: config.orphanAuditMs,
   });
-  closers.unshift(() => running.close());
+  stoppers.push(() => running.close());
   const retention = startRetention({
     prisma: shared.prisma,
     leases: createLeases(shared.redis, config.redisPrefix),
@@ -228,8 +243,20 @@ function startWorkerRole(
     settings: config.retention,
     isStoreOutage: (err) => shared.health.report(err),
   });
-  closers.unshift(() => retention.close());
+  stoppers.push(() => retention.close());
   logger.info({ concurrency: config.workerConcurrency }, 'worker started');
+  if (!serveMetrics) return;
+  // Metrics matter less than the tasks: a port already taken is logged, and the worker runs on.
+  await startMetricsListener({
+    registry: shared.metrics,
+    host: config.host,
+    port: config.metrics.workerPort,
+    token: config.metrics.token,
+    logger,
+  }).then(
+    (listener) => closers.unshift(() => listener.close()),
+    (err: Error) => logger.error({ err: err.message, port: config.metrics.workerPort }, 'cannot serve /metrics'),
+  );
 }
 
 async function main() {
@@ -258,15 +285,36 @@ async function main() {
 
   const closers: Closer[] = [];
   let localStores: Awaited<ReturnType<typeof startLocalStores>> | undefined;
-  closeWithGrace({ delay: config.shutdownGraceMs, logger }, async ({ signal, err }) => {
-    if (err) logger.error({ err }, 'shutting down after an error');
-    else logger.info({ signal }, 'shutting down');
-    for (const close of closers) {
-      await close().catch((e: Error) => logger.warn({ err: e.message }, 'error while closing'));
+  const closing = (close: Closer) =>
+    close().catch((e: Error) => logger.warn({ err: e.message }, 'error while closing'));
+  const grace = closeWithGrace(
+    { delay: config.shutdownGraceMs, logger, skip: ['SIGINT', 'SIGTERM'] },
+    async ({ err }) => {
+      if (err) logger.error({ err }, 'shutting down after an error');
+      const started = Date.now();
+      await Promise.all(stoppers.map(closing));
+      for (const close of closers) await closing(close);
+      // The stores this process started go last, once nothing uses them.
+      await localStores?.close();
+      logger.info({ ms: Date.now() - started }, 'shut down');
+    },
+  );
+  // SIGINT and SIGTERM are ours, not close-with-grace's: it treats any second signal as "force",
+  // but Ctrl-C under `npm start` reaches npm and this process (one process group) and npm forwards
+  // its copy too — one keypress, two signals. A repeat within DUPLICATE_SIGNAL_MS is that echo.
+  let firstSignalAt = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!firstSignalAt) {
+      firstSignalAt = Date.now();
+      logger.info({ signal }, 'shutting down');
+      void grace.close();
+    } else if (Date.now() - firstSignalAt > DUPLICATE_SIGNAL_MS) {
+      logger.error({ signal }, 'second signal: exiting before the shutdown finished');
+      process.exit(1);
     }
-    // The stores this process started go last, once nothing uses them.
-    await localStores?.close();
-  });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   const simulators = role === 'sim' || role === 'all' ? await startSimulators(config, logger, closers) : undefined;
   if (role === 'sim') return;
@@ -286,7 +334,8 @@ async function main() {
     await startApi(config, logger, closers, shared);
     if (simulators) await registerDemoAccounts(shared, simulators, logger);
   }
-  if (role === 'worker' || role === 'all') startWorkerRole(config, logger, closers, shared);
+  // Role `all` serves /metrics on its API port; a lone worker needs a listener of its own.
+  if (role === 'worker' || role === 'all') await startWorkerRole(config, logger, closers, shared, role === 'worker');
   else {
     // An API replica repairs lost jobs too, so recovery never waits for one particular process.
     const sweeper = startSweeper({
@@ -297,7 +346,7 @@ async function main() {
       retryDelayMs: config.stores.recoveryMs,
       health: shared.health,
     });
-    closers.unshift(() => sweeper.close());
+    stoppers.push(() => sweeper.close());
   }
 }
 

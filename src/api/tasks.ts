@@ -33,6 +33,9 @@ const ListQuery = PageQuery.extend({
   since: z.iso.datetime({ offset: true }).optional().describe('Only tasks created at or after this instant'),
 });
 
+/** How soon a stream ended by a shutdown reconnects (to another replica, behind a load balancer). */
+const SHUTDOWN_RETRY_MS = 500;
+
 /** Items are numbered 1…count; a cursor outside that is not one this API issued. */
 const MAX_SEQ = 1_000_000;
 
@@ -68,6 +71,13 @@ export const taskRoutes: FastifyPluginAsyncZod<{ tasks: TaskService; waker: Even
   { tasks, waker },
 ) => {
   const tags = ['tasks'];
+  // On close, open streams say goodbye and end at once, so the server's close does not wait on them.
+  const streams = new Set<AbortController>();
+  let shuttingDown = false;
+  app.addHook('preClose', async () => {
+    shuttingDown = true;
+    for (const stream of streams) stream.abort();
+  });
   const accepted = (reply: { code(n: number): unknown; header(k: string, v: string): unknown }, task: Task) => {
     reply.code(202);
     reply.header('location', `/v1/tasks/${task.id}`);
@@ -178,7 +188,7 @@ export const taskRoutes: FastifyPluginAsyncZod<{ tasks: TaskService; waker: Even
         tags,
         summary: "A task's events as Server-Sent Events",
         description:
-          'Replays past events (after `Last-Event-ID` when given), then streams new ones; ends with an `end` event once the task is final. Works through any API replica.',
+          'Replays past events (after `Last-Event-ID` when given), then streams new ones; ends with an `end` event once the task is final. Works through any API replica. A replica that shuts down ends its streams with a `shutdown` event and a short `retry:`, so the client reconnects (with `Last-Event-ID`) to another one.',
         params: IdParams,
         headers: z.object({
           'last-event-id': z
@@ -193,8 +203,15 @@ export const taskRoutes: FastifyPluginAsyncZod<{ tasks: TaskService; waker: Even
       let after = BigInt(req.headers['last-event-id'] ?? '0');
       await tasks.get(id); // 404 as a problem, before the stream starts
 
-      const closed = new AbortController();
-      req.raw.on('close', () => closed.abort());
+      // Aborted when the client goes or the server shuts down.
+      const stop = new AbortController();
+      let clientGone = false;
+      req.raw.on('close', () => {
+        clientGone = true;
+        stop.abort();
+      });
+      if (shuttingDown) stop.abort();
+      streams.add(stop);
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -205,8 +222,10 @@ export const taskRoutes: FastifyPluginAsyncZod<{ tasks: TaskService; waker: Even
         'x-request-id': String(req.id),
       });
       res.write('retry: 2000\n\n');
+      app.opsMetrics.eventStreams.inc();
       try {
-        while (!closed.signal.aborted) {
+        let ended = false;
+        while (!stop.signal.aborted) {
           const { events, final } = await tasks.eventsAfter(id, after, 500);
           for (const e of events) {
             res.write(
@@ -217,15 +236,23 @@ export const taskRoutes: FastifyPluginAsyncZod<{ tasks: TaskService; waker: Even
           if (events.length === 500) continue;
           if (final) {
             res.write('event: end\ndata: {}\n\n');
+            ended = true;
             break;
           }
-          await waker.wait(id, 2_000, closed.signal);
-          if (!closed.signal.aborted) res.write(': keep-alive\n\n');
+          await waker.wait(id, 2_000, stop.signal);
+          if (!stop.signal.aborted) res.write(': keep-alive\n\n');
         }
+        // No `id:` line: the client keeps the last event id it saw and resumes from it elsewhere.
+        if (shuttingDown && !ended && !clientGone)
+          res.write(`event: shutdown\nretry: ${SHUTDOWN_RETRY_MS}\ndata: {"reconnect":true}\n\n`);
       } catch (err) {
         req.log.warn({ err: (err as Error).message }, 'event stream ended early');
       } finally {
+        streams.delete(stop);
+        app.opsMetrics.eventStreams.dec();
         res.end();
+        // A closing server waits for every connection: do not leave this one idle in keep-alive.
+        if (shuttingDown) res.socket?.end();
       }
     },
   );

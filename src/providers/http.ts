@@ -12,7 +12,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request, type Dispatcher } from 'undici';
-import { Histogram, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
 import type { ProviderKind } from '../domain/providers.ts';
 import type { Logger } from '../logger.ts';
 import {
@@ -54,20 +54,45 @@ const MAX_RETRY_AFTER_MS = 30_000;
 const RETRYABLE_IDEMPOTENT = new Set([500, 502, 503, 504]);
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 
-const histograms = new WeakMap<Registry, Histogram<'provider' | 'operation' | 'outcome'>>();
-function histogramFor(registry: Registry) {
-  let h = histograms.get(registry);
-  if (!h) {
-    h = new Histogram({
-      name: 'provider_request_duration_seconds',
-      help: 'Duration of calls to cloud platforms, by platform, operation and outcome (HTTP status or error kind)',
-      labelNames: ['provider', 'operation', 'outcome'] as const,
-      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-      registers: [registry],
-    });
-    histograms.set(registry, h);
+const callMetrics = new WeakMap<
+  Registry,
+  {
+    duration: Histogram<'provider' | 'operation' | 'outcome'>;
+    calls: Counter<'provider' | 'operation' | 'outcome' | 'code'>;
   }
-  return h;
+>();
+function metricsFor(registry: Registry) {
+  let m = callMetrics.get(registry);
+  if (!m) {
+    m = {
+      duration: new Histogram({
+        name: 'provider_request_duration_seconds',
+        help: 'Duration of calls to cloud platforms, by platform, operation and outcome (HTTP status or error kind)',
+        labelNames: ['provider', 'operation', 'outcome'] as const,
+        buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+        registers: [registry],
+      }),
+      calls: new Counter({
+        name: 'cloudplane_provider_calls_total',
+        help: "HTTP calls to cloud platforms (each attempt), by platform, operation, outcome (ok, http_error or the error kind) and the platform's code (or HTTP status)",
+        labelNames: ['provider', 'operation', 'outcome', 'code'] as const,
+        registers: [registry],
+      }),
+    };
+    callMetrics.set(registry, m);
+  }
+  return m;
+}
+
+/** The counter's outcome and code: the platform's own code where it gave one, else the HTTP status or errno. */
+function callLabels(result: Attempt): { outcome: string; code: string } {
+  if (result.kind === 'response') {
+    const { status } = result.response;
+    return { outcome: status < 400 ? 'ok' : 'http_error', code: String(status) };
+  }
+  if (result.kind === 'refused')
+    return { outcome: result.error.kind, code: result.error.providerCode ?? String(result.status) };
+  return { outcome: result.error.kind, code: result.error.providerCode ?? '' };
 }
 
 /** Retry-After as seconds or an HTTP date, in ms; undefined when absent or unreadable. */
@@ -107,7 +132,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const random = options.random ?? Math.random;
   const base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
   const dispatcher = new Agent({ connections: options.connections ?? 64, keepAliveTimeout: 10_000, pipelining: 1 });
-  const histogram = options.metrics ? histogramFor(options.metrics) : undefined;
+  const metrics = options.metrics ? metricsFor(options.metrics) : undefined;
   const log = options.logger.child({ provider: options.provider });
 
   async function attempt(req: HttpRequest, url: URL): Promise<Attempt> {
@@ -190,7 +215,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             : result.kind === 'refused'
               ? `${result.status}:${result.error.providerCode ?? result.error.kind}`
               : result.error.kind;
-        histogram?.observe({ provider: options.provider, operation: req.operation, outcome }, seconds);
+        metrics?.duration.observe({ provider: options.provider, operation: req.operation, outcome }, seconds);
+        metrics?.calls.inc({ provider: options.provider, operation: req.operation, ...callLabels(result) });
         // The path only, never the query: some platforms put tokens there.
         log.debug(
           {

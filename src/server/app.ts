@@ -30,6 +30,7 @@ import { auditContextPlugin } from './audit-context.ts';
 import { metricsPlugin, createMetricsRegistry } from './metrics.ts';
 import { openapiPlugin } from './openapi.ts';
 import { problemsPlugin } from './problems.ts';
+import { rateLimitPlugin, type RateLimitOptions } from './rate-limit.ts';
 
 export interface AppDeps {
   logger: Logger;
@@ -42,6 +43,10 @@ export interface AppDeps {
   /** Store outages are logged on their state changes only. */
   health?: StoreHealth;
   metrics?: Registry;
+  /** When set, /metrics wants it as a Bearer token. */
+  metricsToken?: string | undefined;
+  /** Per-API-key request limits (src/server/rate-limit.ts); absent = none. */
+  rateLimit?: Omit<RateLimitOptions, 'metrics'> | undefined;
   version?: string;
 }
 
@@ -77,10 +82,11 @@ export async function buildApp(deps: AppDeps) {
   });
 
   await app.register(problemsPlugin, deps.health ? { health: deps.health } : {});
-  await app.register(metricsPlugin, { registry: deps.metrics ?? createMetricsRegistry() });
+  await app.register(metricsPlugin, { registry: deps.metrics ?? createMetricsRegistry(), token: deps.metricsToken });
   await app.register(openapiPlugin, { version: deps.version ?? '0.1.0' });
   const s = deps.services;
   await app.register(authPlugin, { authenticator: s.apiKeys });
+  if (deps.rateLimit) await app.register(rateLimitPlugin, { ...deps.rateLimit, metrics: app.opsMetrics });
   await app.register(auditContextPlugin, { audit: s.audit });
   await app.register(idempotencyPlugin, { prisma: deps.prisma, fingerprintKey: deps.fingerprintKey });
   await app.register(inputGuardPlugin);

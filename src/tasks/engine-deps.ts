@@ -11,6 +11,7 @@ import type { Registry } from 'prom-client';
 import { createTaskEvents, type TaskEvents } from './events.ts';
 import { createAccountBudget, type AccountBudget } from '../budget/account-budget.ts';
 import type { TaskQueue } from './queue.ts';
+import { budgetObserver } from '../server/metrics.ts';
 
 export interface EngineSettings {
   deadlineMs: number;
@@ -48,7 +49,12 @@ export function createEngineDeps(
   const { redis, redisPrefix, ...rest } = parts;
   return {
     ...rest,
-    limits: createAccountBudget(redis, redisPrefix, rest.settings.jobLockMs),
+    limits: createAccountBudget(
+      redis,
+      redisPrefix,
+      rest.settings.jobLockMs,
+      rest.metrics ? budgetObserver(rest.metrics) : undefined,
+    ),
     events: createTaskEvents(rest.prisma, redis, redisPrefix),
     leases: createLeases(redis, redisPrefix),
   };

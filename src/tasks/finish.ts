@@ -4,6 +4,7 @@ import type { EngineDeps } from './engine-deps.ts';
 import { countItems, finalStatus, summary, type Counts } from './outcome.ts';
 import { itemRows } from './item-rows.ts';
 import { ensureJob, handOver, lockTemplate } from './scheduling.ts';
+import { recordTaskEnd } from '../server/metrics.ts';
 
 export async function itemCounts(deps: EngineDeps, taskId: string): Promise<Counts> {
   const groups = await deps.prisma.taskItem.groupBy({ by: ['state'], where: { taskId }, _count: { _all: true } });
@@ -38,7 +39,10 @@ export async function finishTask(
     // Items still moving are given up on; their machines, if any, stay recorded.
     await itemRows(prisma).giveUp(task.id, giveUp);
   }
-  const asked = await prisma.task.findUniqueOrThrow({ where: { id: task.id }, select: { requested: true } });
+  const asked = await prisma.task.findUniqueOrThrow({
+    where: { id: task.id },
+    select: { requested: true, startedAt: true, createdAt: true },
+  });
   const items = await itemCounts(deps, task.id);
   // Fewer items than asked (a shrink that found fewer machines) is not a success.
   const counts = { ...items, requested: Math.max(items.requested, asked.requested) };
@@ -61,6 +65,7 @@ export async function finishTask(
     deps.settings.deadlineMs,
   );
 
+  let endedHere = false;
   const next = await prisma.$transaction(async (tx) => {
     await lockTemplate(tx, task.templateId);
     const updated = await tx.task.updateMany({
@@ -76,10 +81,13 @@ export async function finishTask(
       },
     });
     if (updated.count === 0) return null; // someone else finished it
+    endedHere = true;
     await deps.events.append(task.id, [{ type: 'task.finished', data: { status, ...counts, errorSummary } }], tx);
     return handOver(tx, task.templateId, task.id);
   });
   await deps.events.notify(task.id);
+  if (endedHere && deps.metrics)
+    recordTaskEnd(deps.metrics, task.kind, status, asked.startedAt ?? asked.createdAt, counts);
   deps.logger.info({ taskId: task.id, status, ...counts }, 'task finished');
   // The finished task is committed: a queue that cannot take the next job now is repaired by the sweeper.
   if (next)

@@ -18,6 +18,8 @@ import { JOB_DATA, QUEUE_NAME, type JobName } from './queue.ts';
 import { startOrphanAudit } from './orphan-audit.ts';
 import { runTask, WorkerStopping } from './run-task.ts';
 import { startSweeper } from './sweeper.ts';
+import type { Registry } from 'prom-client';
+import { opsMetrics } from '../server/metrics.ts';
 
 export interface WorkerOptions {
   connection: ConnectionOptions;
@@ -35,6 +37,8 @@ export interface WorkerOptions {
   health?: StoreHealth;
   /** How often each account is audited for orphan machines; absent = no audit in this worker. */
   orphanAuditMs?: number;
+  /** Where jobs in flight and stalls are counted; defaults to the engine's registry. */
+  metrics?: Registry;
 }
 
 type Handler = (job: Job, token: string | undefined) => Promise<unknown>;
@@ -65,12 +69,20 @@ export function startWorker(opts: WorkerOptions) {
     },
   };
 
+  const registry = opts.metrics ?? opts.engine?.metrics;
+  const metrics = registry ? opsMetrics(registry) : undefined;
+  metrics?.workerConcurrency.set(opts.concurrency);
   const worker = new Worker(
     QUEUE_NAME,
     async (job, token) => {
       const handler = handlers[job.name as JobName];
       if (!handler) throw new Error(`no handler for job ${job.name}`);
-      return handler(job, token);
+      metrics?.workerJobsActive.inc({ job: job.name });
+      try {
+        return await handler(job, token);
+      } finally {
+        metrics?.workerJobsActive.dec({ job: job.name });
+      }
     },
     {
       connection: opts.connection,
@@ -83,6 +95,7 @@ export function startWorker(opts: WorkerOptions) {
       autorun: true,
     },
   );
+  worker.on('stalled', () => metrics?.queueStalled.inc());
   worker.on('failed', (job, err) => {
     if (opts.health?.report(err)) log.debug({ jobId: job?.id, err: err.message }, 'job round failed on a store outage');
     else log.warn({ jobId: job?.id, job: job?.name, err: err.message }, 'job failed');

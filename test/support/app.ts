@@ -9,7 +9,15 @@ import { createMetricsRegistry } from '../../src/server/metrics.ts';
 import { createServices } from '../../src/server/services.ts';
 import type { Isolated } from './context.ts';
 
-export async function startTestApp(iso: Isolated, options: { redisUrl?: string; captureLogs?: string[] } = {}) {
+export interface TestAppOptions {
+  redisUrl?: string;
+  captureLogs?: string[];
+  metricsToken?: string;
+  /** Per-key request limits; `redisUrl` points the limiter at another Redis (a dead one, say). */
+  rateLimit?: { max: number; windowMs: number; perKey?: Record<string, number>; redisUrl?: string };
+}
+
+export async function startTestApp(iso: Isolated, options: TestAppOptions = {}) {
   const prisma = createPrisma({ databaseUrl: iso.config.databaseUrl, poolSize: 4 });
   const redis = createRedis(options.redisUrl ?? iso.config.redisUrl);
   await redis.connect().catch(() => undefined);
@@ -25,6 +33,8 @@ export async function startTestApp(iso: Isolated, options: { redisUrl?: string; 
   const subscriber = createRedis(iso.config.redisUrl, { enableOfflineQueue: true });
   await Promise.all([general.connect(), subscriber.connect()]);
   const queue = createQueue({ connection: bullConnection(iso.config.redisUrl), prefix: iso.config.redisPrefix });
+  const limiterRedis = options.rateLimit?.redisUrl ? createRedis(options.rateLimit.redisUrl) : general;
+  if (limiterRedis !== general) void limiterRedis.connect().catch(() => undefined);
   const services = createServices({
     prisma,
     logger,
@@ -46,6 +56,14 @@ export async function startTestApp(iso: Isolated, options: { redisUrl?: string; 
     services,
     fingerprintKey: services.fingerprintKey,
     metrics,
+    metricsToken: options.metricsToken,
+    rateLimit: options.rateLimit && {
+      max: options.rateLimit.max,
+      windowMs: options.rateLimit.windowMs,
+      perKey: options.rateLimit.perKey ?? {},
+      redis: limiterRedis,
+      prefix: iso.config.redisPrefix,
+    },
     readiness: { postgres: () => prisma.$queryRaw`SELECT 1`, redis: () => redis.ping() },
   });
   await app.ready();
@@ -92,6 +110,7 @@ export async function startTestApp(iso: Isolated, options: { redisUrl?: string; 
       await services.close();
       await queue.close();
       general.disconnect();
+      limiterRedis.disconnect();
       subscriber.disconnect();
       redis.disconnect();
       await prisma.$disconnect();

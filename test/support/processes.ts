@@ -19,7 +19,14 @@ export interface RoleProcess {
 export function spawnRole(role: string, env: Record<string, string>): RoleProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', role], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      // Each test owns its ports and its request limits: no fixed metrics port, no limit unless asked for.
+      CLOUDPLANE_METRICS_PORT: '0',
+      CLOUDPLANE_RATE_LIMIT_PER_MINUTE: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   alive.add(child);
