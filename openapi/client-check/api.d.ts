@@ -73,7 +73,10 @@ export interface paths {
         delete: operations["deleteAccount"];
         options?: never;
         head?: never;
-        /** Change an account */
+        /**
+         * Change an account (JSON Merge Patch)
+         * @description The body is a JSON Merge Patch (RFC 7396): members given replace, null removes one, `options` and `credentials` merge into what is stored. Credentials are never returned.
+         */
         patch: operations["updateAccount"];
         trace?: never;
     };
@@ -635,7 +638,10 @@ export interface paths {
         delete: operations["deleteTemplate"];
         options?: never;
         head?: never;
-        /** Change a template */
+        /**
+         * Change a template (JSON Merge Patch)
+         * @description The body is a JSON Merge Patch (RFC 7396): members given replace, null removes one, and `spec` merges into the stored spec, which must then pass the same checks as a new template's.
+         */
         patch: operations["updateTemplate"];
         trace?: never;
     };
@@ -1216,6 +1222,7 @@ export interface components {
             updatedAt: string;
         };
         UpdateAccount: {
+            /** @description Merged into the stored credentials (null removes a member); the result must fit the provider */
             credentials?: {
                 [key: string]: unknown;
             };
@@ -1225,16 +1232,21 @@ export interface components {
              */
             endpoint?: string;
             name?: string;
+            /** @description Merged into the stored options (null removes a member; null for the whole clears them) */
             options?: {
                 [key: string]: unknown;
-            };
+            } | null;
         };
         UpdateTemplate: {
             name?: string;
-            namePrefix?: string;
+            /** @description null goes back to a slug of the name */
+            namePrefix?: string | null;
             /** @enum {string} */
             orphanPolicy?: "adopt" | "delete";
-            spec?: components["schemas"]["MachineSpec"];
+            /** @description Merged into the stored spec (null removes a member); the result must be a valid spec */
+            spec?: {
+                [key: string]: unknown;
+            };
         };
         UsageRow: {
             /** @description Set when grouped by account */
@@ -1923,6 +1935,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["UpdateAccount"];
+                "application/merge-patch+json": components["schemas"]["UpdateAccount"];
             };
         };
         responses: {
@@ -3570,6 +3583,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["UpdateTemplate"];
+                "application/merge-patch+json": components["schemas"]["UpdateTemplate"];
             };
         };
         responses: {

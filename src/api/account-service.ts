@@ -4,13 +4,16 @@
  */
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { CreateAccount, UpdateAccount } from '../domain/account.ts';
-import { conflict, notFound } from '../domain/errors.ts';
+import { conflict, notFound, type FieldError } from '../domain/errors.ts';
 import type { Capability } from '../domain/providers.ts';
 import { ERASED_CREDENTIALS, toAccountView, type AccountRepository } from '../db/accounts.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { AccountProviders } from '../inventory/account-providers.ts';
 import type { CatalogCache } from '../inventory/catalog-cache.ts';
+import { specForChecks } from '../db/template-spec.ts';
+import { placeCreateProblems, type BaseAccountOptions, type CreateProblem } from '../providers/contract.ts';
 import { definitionOf, UnknownProviderError, type Provider, type ProviderPool } from '../providers/registry.ts';
+import { mergePatch } from './merge-patch.ts';
 import { keyset, toPage } from './pagination.ts';
 import { parseAt, validationFailed } from './validation.ts';
 import type { AuditLog } from '../db/audit.ts';
@@ -54,6 +57,41 @@ export function createAccountService(deps: {
     const parsed = parseAt(def.options, options ?? {}, 'body', '/options');
     const problems = def.checkAccount?.(credentials, parsed) ?? [];
     if (problems.length) throw validationFailed(problems.map((p) => ({ in: 'body', ...p })));
+    return parsed;
+  }
+
+  /**
+   * A changed account must still be able to create every one of its templates' machines: the
+   * problems the change would bring (not those a template already had) refuse it, each naming the
+   * account field and the template. No platform is called.
+   */
+  async function checkTemplates(
+    def: ReturnType<typeof definition>,
+    accountId: string,
+    before: { credentials: unknown; options: BaseAccountOptions } | null,
+    after: { credentials: unknown; options: BaseAccountOptions },
+  ) {
+    if (!def.checkCreate) return;
+    const templates = await prisma.template.findMany({
+      where: { accountId, deletedAt: null },
+      select: { id: true, name: true, spec: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    const key = (p: CreateProblem) => `${p.pointers.join(' ')} ${p.detail}`;
+    const errors: FieldError[] = [];
+    for (const t of templates) {
+      const spec = specForChecks(t.spec);
+      const had = new Set((before ? def.checkCreate({ spec, ...before }) : []).map(key));
+      const fresh = def.checkCreate({ spec, ...after }).filter((p) => !had.has(key(p)));
+      const placed = placeCreateProblems(fresh, {
+        in: 'body',
+        roots: ['/options', '/credentials'],
+        spec: 'template',
+        account: 'body',
+      });
+      errors.push(...placed.map((e) => ({ ...e, detail: `${e.detail} (template "${t.name}", ${t.id})` })));
+    }
+    if (errors.length) throw validationFailed(errors);
   }
 
   async function row(id: string, includeDeleted = false) {
@@ -93,20 +131,34 @@ export function createAccountService(deps: {
 
     get: async (id: string, includeDeleted = false) => toAccountView(await row(id, includeDeleted)),
 
+    /** A JSON Merge Patch (RFC 7396): options and credentials merge into what is stored. */
     async update(id: string, patch: UpdateAccount) {
       const current = await row(id);
       const def = definition(current.provider);
+      const stored = accounts.openCredentials(current);
       const credentials =
         patch.credentials === undefined
           ? undefined
-          : parseAt(def.credentials, patch.credentials, 'body', '/credentials');
-      if (patch.options !== undefined || credentials !== undefined) {
-        const stored = def.credentials.parse(accounts.openCredentials(current));
-        checkAccount(def, credentials ?? stored, patch.options ?? current.options);
+          : parseAt(def.credentials, mergePatch(stored, patch.credentials), 'body', '/credentials');
+      const options =
+        patch.options === undefined
+          ? undefined
+          : ((mergePatch(current.options ?? {}, patch.options) ?? {}) as Record<string, unknown>);
+      if (options !== undefined || credentials !== undefined) {
+        const nextCredentials = credentials ?? def.credentials.parse(stored);
+        const nextOptions = checkAccount(def, nextCredentials, options ?? current.options);
+        const was = def.options.safeParse(current.options ?? {});
+        const wasCredentials = def.credentials.safeParse(stored);
+        await checkTemplates(
+          def,
+          id,
+          was.success && wasCredentials.success ? { credentials: wasCredentials.data, options: was.data } : null,
+          { credentials: nextCredentials, options: nextOptions },
+        );
       }
       try {
         const updated = await audit.write(
-          (tx) => accounts.update(id, { ...patch, credentials }, tx),
+          (tx) => accounts.update(id, { name: patch.name, endpoint: patch.endpoint, credentials, options }, tx),
           (r) => audited('update', id, toAccountView(current), toAccountView(r), credentials !== undefined),
         );
         await deps.pool.forget(id);

@@ -5,6 +5,7 @@ import { Account, CreateAccount, UpdateAccount } from '../domain/account.ts';
 import { Image, InstanceType, Region, Zone } from '../domain/catalog.ts';
 import { ProviderKind } from '../domain/providers.ts';
 import type { AccountService } from './account-service.ts';
+import { acceptMergePatch, MERGE_PATCH_CONTENT_TYPE } from './merge-patch.ts';
 import { PageQuery, pageOf } from './pagination.ts';
 import { IncludeDeleted } from './include-deleted.ts';
 
@@ -29,6 +30,8 @@ const CATALOG_ROUTES = [
 
 export const accountRoutes: FastifyPluginAsyncZod<{ accounts: AccountService }> = async (app, { accounts }) => {
   const tags = ['accounts'];
+  // PATCH bodies are JSON Merge Patches (RFC 7396), sent as application/merge-patch+json or plain JSON.
+  acceptMergePatch(app);
 
   app.post(
     '/v1/accounts',
@@ -88,7 +91,10 @@ export const accountRoutes: FastifyPluginAsyncZod<{ accounts: AccountService }> 
       schema: {
         operationId: 'updateAccount',
         tags,
-        summary: 'Change an account',
+        summary: 'Change an account (JSON Merge Patch)',
+        description:
+          'The body is a JSON Merge Patch (RFC 7396): members given replace, null removes one, `options` and `credentials` merge into what is stored. Credentials are never returned.',
+        consumes: [MERGE_PATCH_CONTENT_TYPE, 'application/json'],
         params: IdParams,
         body: UpdateAccount,
         response: { 200: Account },

@@ -5,28 +5,21 @@
  * machine goes to its platform first and records what the platform then
  * reports; nothing is assumed.
  */
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { ApiError, notFound } from '../domain/errors.ts';
 import type { Instance, InstanceAction, InstanceStatus, Tags } from '../domain/instance.ts';
-import type { MachineSpec } from '../domain/machine-spec.ts';
 import type { ProviderKind } from '../domain/providers.ts';
 import type { SecretBox } from '../db/secret-box.ts';
 import type { AccountProviders } from '../inventory/account-providers.ts';
-import {
-  placeholderInstance,
-  toInstanceView,
-  type InstanceRecords,
-  type InstanceRow,
-} from '../inventory/instance-records.ts';
+import { toInstanceView, type InstanceRecords, type InstanceRow } from '../inventory/instance-records.ts';
 import type { InstanceSync } from '../inventory/instance-sync.ts';
 import { createFreshness, type RefreshStatus } from '../inventory/refresh-status.ts';
 import type { Provider } from '../providers/registry.ts';
 import { ProviderError } from '../providers/contract.ts';
+import type { IdempotencyHandle } from '../server/idempotency.ts';
+import { createSingleCreate, type CreateInstanceInput } from './instance-create.ts';
 import { keyset, toPage } from './pagination.ts';
-import { openSpec, templateNamePrefix } from '../db/template-spec.ts';
-import { TEMPLATE_TAG } from '../domain/tags.ts';
 
 export interface InstanceListQuery {
   limit: number;
@@ -40,8 +33,7 @@ export interface InstanceListQuery {
   refresh: boolean;
 }
 
-export type CreateInstanceInput =
-  { templateId: string; name?: string } | { accountId: string; spec: MachineSpec; name?: string };
+export type { CreateInstanceInput } from './instance-create.ts';
 
 export type BulkAction = InstanceAction | 'delete';
 
@@ -81,6 +73,7 @@ export function createInstanceService(deps: {
     }
     return kinds;
   }
+  const createOne = createSingleCreate(deps);
 
   async function load(id: string) {
     const row = await prisma.instance.findUnique({ where: { id }, include: { account: true } });
@@ -234,38 +227,9 @@ export function createInstanceService(deps: {
       return toInstanceView(row, row.provider);
     },
 
-    async create(input: CreateInstanceInput): Promise<Instance> {
-      let accountId: string;
-      let spec: MachineSpec;
-      let templateId: string | null = null;
-      let prefix: string;
-      if ('templateId' in input) {
-        const template = await prisma.template.findFirst({ where: { id: input.templateId, deletedAt: null } });
-        if (!template) throw notFound('template', input.templateId);
-        accountId = template.accountId;
-        spec = openSpec(template.spec, deps.box);
-        templateId = template.id;
-        prefix = templateNamePrefix(template);
-      } else {
-        accountId = input.accountId;
-        spec = input.spec;
-        prefix = 'cp';
-      }
-      const { provider } = await deps.providers.resolve(accountId);
-      const name = (input.name ?? `${prefix}-${randomBytes(4).toString('hex')}`).slice(
-        0,
-        provider.definition.maxNameLength,
-      );
-      const tags: Tags = { ...spec.tags, ...(templateId ? { [TEMPLATE_TAG]: templateId } : {}) };
-      const accepted = await provider.createInstance({ spec, name, tags });
-      const providerId = accepted.instanceId ?? `job:${accepted.jobId}`;
-      const seen =
-        (accepted.instanceId && provider.supports('instances.get')
-          ? await provider.getInstance(accepted.instanceId).catch(() => null)
-          : null) ?? placeholderInstance(providerId, name, spec, tags);
-      const [row] = await records.upsert(accountId, [seen], { templateId });
-      return view(row!, provider);
-    },
+    /** One machine outside a task; see instance-create.ts for how a lost answer is made safe. */
+    create: (input: CreateInstanceInput, idempotency: IdempotencyHandle | null = null): Promise<Instance> =>
+      createOne(input, idempotency),
 
     async act(id: string, action: BulkAction): Promise<Instance> {
       const { row, provider } = await load(id);

@@ -124,7 +124,7 @@ export const instanceRoutes: FastifyPluginAsyncZod<{ instances: InstanceService 
       },
     },
     async (req, reply) => {
-      const instance = await instances.create(req.body);
+      const instance = await instances.create(req.body, req.idempotency);
       await app.audit.record({
         action: 'instance.create',
         resourceType: 'instance',

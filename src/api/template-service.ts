@@ -6,17 +6,19 @@
 import type { Prisma, PrismaClient, Template as TemplateRow } from '../generated/prisma/client.ts';
 import type { FieldError } from '../domain/errors.ts';
 import { conflict, notFound } from '../domain/errors.ts';
-import type { MachineSpec } from '../domain/machine-spec.ts';
+import { MachineSpec } from '../domain/machine-spec.ts';
 import { ProviderKind } from '../domain/providers.ts';
 import type { CreateTemplate, Template, UpdateTemplate } from '../domain/template.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { SecretBox } from '../db/secret-box.ts';
-import { sealSpec, slugPrefix, type StoredSpec, templateNamePrefix } from '../db/template-spec.ts';
+import { openSpec, sealSpec, slugPrefix, type StoredSpec, templateNamePrefix } from '../db/template-spec.ts';
+import { placeCreateProblems } from '../providers/contract.ts';
 import type { Provider } from '../providers/registry.ts';
 import type { AccountProviders } from '../inventory/account-providers.ts';
 import type { CatalogCache } from '../inventory/catalog-cache.ts';
 import { keyset, toPage } from './pagination.ts';
-import { validationFailed } from './validation.ts';
+import { mergePatch } from './merge-patch.ts';
+import { parseAt, validationFailed } from './validation.ts';
 import { assertCanHoldGroup } from '../tasks/strategy.ts';
 import { lockTemplate } from '../tasks/scheduling.ts';
 import { FINAL_TASK_STATUSES } from '../domain/task.ts';
@@ -92,6 +94,15 @@ export function createTemplateService(deps: {
     if (errors.length) throw validationFailed(errors);
   }
 
+  /** What the platform's create needs of this spec and account, checked with no platform call (refused now, field named). */
+  function checkCreate(provider: Provider, spec: MachineSpec) {
+    const problems = provider.checkCreate(spec);
+    if (problems.length)
+      throw validationFailed(
+        placeCreateProblems(problems, { in: 'body', roots: ['/spec'], spec: 'body', account: 'account' }),
+      );
+  }
+
   /** A deleted template is not found unless asked for: its tasks still name it (docs/history.md). */
   async function load(id: string, includeDeleted = false) {
     const row = await prisma.template.findFirst({
@@ -123,6 +134,7 @@ export function createTemplateService(deps: {
           : err;
       });
       assertCanHoldGroup(provider);
+      checkCreate(provider, input.spec);
       await checkAgainstCatalog(input.accountId, provider, input.spec);
       const namePrefix = input.namePrefix ?? slugPrefix(input.name);
       // On a platform that scales its own groups, the template is backed by one, made first: a
@@ -166,24 +178,25 @@ export function createTemplateService(deps: {
 
     get: async (id: string, includeDeleted = false) => toTemplateView(await load(id, includeDeleted)),
 
+    /** A JSON Merge Patch (RFC 7396): the spec merges into the stored one, and the result is checked like a new one. */
     async update(id: string, patch: UpdateTemplate): Promise<Template> {
       const current = await load(id);
       const view = toTemplateView(current);
-      let spec = current.spec as unknown as Prisma.InputJsonValue;
+      const name = patch.name ?? current.name;
+      // null: back to a slug of the name, written down so the machines' prefix stays put from now on.
+      const namePrefix =
+        patch.namePrefix === null ? slugPrefix(name) : (patch.namePrefix ?? templateNamePrefix(current));
+      let spec: Prisma.InputJsonValue = { ...(current.spec as object), namePrefix } as Prisma.InputJsonValue;
       if (patch.spec) {
+        const merged = mergePatch(openSpec(current.spec, deps.box), patch.spec);
+        const next = parseAt(MachineSpec, merged, 'body', '/spec');
         const { provider } = await deps.providers.resolve(current.accountId);
-        await checkAgainstCatalog(current.accountId, provider, patch.spec);
-        spec = stored(patch.spec, patch.namePrefix ?? view.namePrefix);
+        checkCreate(provider, next);
+        await checkAgainstCatalog(current.accountId, provider, next);
+        spec = stored(next, namePrefix);
         // Keep the platform's group in step; a platform that cannot change it says so (501) and nothing changes here.
         if (current.groupId)
-          await provider.updateGroup(current.groupId, {
-            name: patch.name ?? current.name,
-            namePrefix: patch.namePrefix ?? view.namePrefix,
-            spec: patch.spec,
-            tags: patch.spec.tags,
-          });
-      } else if (patch.namePrefix) {
-        spec = { ...(current.spec as object), namePrefix: patch.namePrefix } as Prisma.InputJsonValue;
+          await provider.updateGroup(current.groupId, { name, namePrefix, spec: next, tags: next.tags });
       }
       try {
         return toTemplateView(

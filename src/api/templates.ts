@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CreateTemplate, Template, UpdateTemplate } from '../domain/template.ts';
+import { acceptMergePatch, MERGE_PATCH_CONTENT_TYPE } from './merge-patch.ts';
 import { PageQuery, pageOf } from './pagination.ts';
 import { IncludeDeleted } from './include-deleted.ts';
 import type { TemplateService } from './template-service.ts';
@@ -10,6 +11,8 @@ const IdParams = z.object({ id: z.uuid() });
 
 export const templateRoutes: FastifyPluginAsyncZod<{ templates: TemplateService }> = async (app, { templates }) => {
   const tags = ['templates'];
+  // PATCH bodies are JSON Merge Patches (RFC 7396), sent as application/merge-patch+json or plain JSON.
+  acceptMergePatch(app);
 
   app.post(
     '/v1/templates',
@@ -69,7 +72,10 @@ export const templateRoutes: FastifyPluginAsyncZod<{ templates: TemplateService 
       schema: {
         tags,
         operationId: 'updateTemplate',
-        summary: 'Change a template',
+        summary: 'Change a template (JSON Merge Patch)',
+        description:
+          "The body is a JSON Merge Patch (RFC 7396): members given replace, null removes one, and `spec` merges into the stored spec, which must then pass the same checks as a new template's.",
+        consumes: [MERGE_PATCH_CONTENT_TYPE, 'application/json'],
         params: IdParams,
         body: UpdateTemplate,
         response: { 200: Template },

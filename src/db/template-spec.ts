@@ -1,5 +1,5 @@
 /** A template's machine spec at rest: as given, with the login password sealed. */
-import type { MachineSpec } from '../domain/machine-spec.ts';
+import { MachineSpec } from '../domain/machine-spec.ts';
 import type { SecretBox } from './secret-box.ts';
 
 /** How a spec is stored: as given, but the password sealed. */
@@ -33,3 +33,22 @@ export function openSpec(stored: unknown, box: SecretBox): MachineSpec {
   const { passwordCipher, ...login } = s.login ?? {};
   return { ...s, login: passwordCipher ? { ...login, password: box.open(passwordCipher) } : login } as MachineSpec;
 }
+
+/**
+ * The spec as create checks read it: whether a password is set, never the password itself (a
+ * stand-in takes its place, so nothing is decrypted to answer "is there one?").
+ */
+export function specForChecks(stored: unknown): MachineSpec {
+  const s = (stored ?? {}) as StoredSpec;
+  const { passwordCipher, ...login } = s.login ?? {};
+  const candidate = { ...s, login: passwordCipher ? { ...login, password: PASSWORD_SET } : login };
+  // The schema's defaults (no network, no disks…) for a spec stored before they existed; a spec
+  // that no longer parses is checked as it is, with the defaults beneath it.
+  const parsed = MachineSpec.safeParse(candidate);
+  return parsed.success ? parsed.data : ({ ...MACHINE_DEFAULTS, ...candidate } as MachineSpec);
+}
+
+const MACHINE_DEFAULTS = { network: {}, dataDisks: [], charge: 'on_demand', login: {}, tags: {} };
+
+/** Stands for a sealed password in specForChecks; never sent anywhere. */
+const PASSWORD_SET = '(sealed password)';

@@ -39,12 +39,22 @@ export const CreateAccount = z
   .meta({ id: 'CreateAccount' });
 export type CreateAccount = z.infer<typeof CreateAccount>;
 
+/**
+ * A JSON Merge Patch (RFC 7396) of an account: members given replace, members set to null are
+ * removed, objects merge into what is stored. `credentials` merge into the stored (sealed) ones
+ * and, like them, are never returned.
+ */
 export const UpdateAccount = z
   .object({
     name: AccountName,
     endpoint: Endpoint,
-    credentials: z.record(z.string(), z.unknown()),
-    options: z.record(z.string(), z.unknown()),
+    credentials: z
+      .record(z.string(), z.unknown())
+      .describe('Merged into the stored credentials (null removes a member); the result must fit the provider'),
+    options: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .describe('Merged into the stored options (null removes a member; null for the whole clears them)'),
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'give at least one field to change')

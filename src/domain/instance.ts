@@ -23,6 +23,10 @@ export type StatusMap = z.infer<typeof StatusMap>;
 export const Tags = z.record(z.string().min(1).max(128), z.string().max(256));
 export type Tags = z.infer<typeof Tags>;
 
+/** The platform's own account of a machine's failure. */
+export const MachineFault = z.object({ code: z.string().nullable(), message: z.string() });
+export type MachineFault = z.infer<typeof MachineFault>;
+
 /** A machine as an adapter reports it: platform ids, unified status, the raw record minus secrets. */
 export const ProviderInstance = z.object({
   providerId: z.string().min(1),
@@ -38,11 +42,17 @@ export const ProviderInstance = z.object({
   tags: Tags,
   launchedAt: z.date().nullable(),
   providerData: z.record(z.string(), z.unknown()),
+  /**
+   * Why the platform says the machine failed, in its own words, when it gives any (an
+   * OpenStack-style server `fault` on ERROR). Only for the engine's item errors: the API's view
+   * carries the raw record in `providerData` instead.
+   */
+  fault: MachineFault.optional(),
 });
 export type ProviderInstance = z.infer<typeof ProviderInstance>;
 
 /** A machine as the unified API returns it. */
-export const Instance = ProviderInstance.extend({
+export const Instance = ProviderInstance.omit({ fault: true }).extend({
   id: z.uuid(),
   accountId: z.uuid(),
   provider: ProviderKind,

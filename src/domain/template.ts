@@ -54,8 +54,20 @@ export const CreateTemplate = z
   .meta({ id: 'CreateTemplate' });
 export type CreateTemplate = z.infer<typeof CreateTemplate>;
 
+/**
+ * A JSON Merge Patch (RFC 7396) of a template: members given replace, members set to null are
+ * removed, objects (the spec and its network, login, tags) merge into what is stored; the merged
+ * spec must be a valid spec. The login password is write-only: a patch may set or remove it.
+ */
 export const UpdateTemplate = z
-  .object({ name: TemplateName, namePrefix: NamePrefix, orphanPolicy: OrphanPolicy, spec: MachineSpec })
+  .object({
+    name: TemplateName,
+    namePrefix: NamePrefix.nullable().describe('null goes back to a slug of the name'),
+    orphanPolicy: OrphanPolicy,
+    spec: z
+      .record(z.string(), z.unknown())
+      .describe('Merged into the stored spec (null removes a member); the result must be a valid spec'),
+  })
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'give at least one field to change')
   .meta({ id: 'UpdateTemplate' });

@@ -9,6 +9,7 @@ import type { Instance, ProviderInstance, Tags } from '../domain/instance.ts';
 import type { MachineSpec } from '../domain/machine-spec.ts';
 import { InstanceStatus } from '../domain/instance.ts';
 import { ProviderKind } from '../domain/providers.ts';
+import { TASK_TAG, TEMPLATE_TAG } from '../domain/tags.ts';
 
 export interface InstanceRow {
   id: string;
@@ -104,11 +105,22 @@ const CHANGED_ONLY = Prisma.sql`WHERE (cur."status", cur."statusRaw", cur."name"
   OR cur."taskId" IS DISTINCT FROM COALESCE(cur."taskId", EXCLUDED."taskId")
   OR cur."deletedAt" IS NOT NULL`;
 
+/**
+ * The template a machine's tag names, when that template is this account's: a machine made by a
+ * single create whose answer was lost is a member once a sync sees it, and shrinks like any other.
+ * Machines a task made (they carry its tag too) are left to the task and the orphan audit, which
+ * apply the template's orphan policy and keep a duplicate made by a late create out of the group.
+ */
+const taggedTemplate = (accountId: string) => Prisma.sql`
+  SELECT t."id" FROM "Template" t
+  WHERE t."accountId" = ${accountId}::uuid AND t."deletedAt" IS NULL AND t."id"::text = r."tags"->>${TEMPLATE_TAG} AND (r."tags" ->> ${TASK_TAG}) IS NULL`;
+
 export function createInstanceRecords(prisma: PrismaClient) {
   return {
     /**
      * Records what a platform reported. Ownership (template, task) is set
-     * once and never overwritten by a later plain sync.
+     * once and never overwritten by a later plain sync; a machine with no
+     * owner given joins the template its tag names (see taggedTemplate).
      */
     async upsert(
       accountId: string,
@@ -125,7 +137,8 @@ export function createInstanceRecords(prisma: PrismaClient) {
         INSERT INTO "Instance" AS cur ("id","accountId","providerId","templateId","taskId","name","status","statusRaw",
           "region","zone","instanceType","image","privateIps","publicIps","tags","providerData","launchedAt",
           "firstSeenAt","lastSeenAt","deletedAt")
-        SELECT gen_random_uuid(), ${accountId}::uuid, r."providerId", ${owner.templateId ?? null}::uuid, ${owner.taskId ?? null}::uuid,
+        SELECT gen_random_uuid(), ${accountId}::uuid, r."providerId",
+          COALESCE(${owner.templateId ?? null}::uuid, (${taggedTemplate(accountId)})), ${owner.taskId ?? null}::uuid,
           r."name", r."status"::"InstanceStatus", r."statusRaw", r."region", r."zone", r."instanceType", r."image",
           ARRAY(SELECT jsonb_array_elements_text(r."privateIps")), ARRAY(SELECT jsonb_array_elements_text(r."publicIps")),
           r."tags", r."providerData", r."launchedAt", now(), now(), CASE WHEN r."status" = 'deleted' THEN now() END

@@ -9,35 +9,51 @@
  */
 import { z } from 'zod';
 import type { Image, InstanceType, Region, Zone } from '../domain/catalog.ts';
+import type { FieldError } from '../domain/errors.ts';
 import type { Console, ProviderInstance, Tags } from '../domain/instance.ts';
 import { StatusMap } from '../domain/instance.ts';
 import type { CreateInstanceRequest, MachineSpec } from '../domain/machine-spec.ts';
 import type { CreateSecurityGroup, CreateSubnet, CreateVpc, SecurityGroup, Subnet, Vpc } from '../domain/network.ts';
 import type { Capability, ListPaging, ProviderKind, ScalingStrategy } from '../domain/providers.ts';
 import type { Logger } from '../logger.ts';
+import { platformText } from './platform-text.ts';
+
+/** Adapters reach the one text cleaner through the contract (their folder imports nothing else of providers/). */
+export { platformText } from './platform-text.ts';
 
 export type ProviderErrorKind =
   'invalid' | 'auth' | 'not_found' | 'conflict' | 'quota' | 'rate_limited' | 'unavailable' | 'timeout' | 'malformed';
 
 const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set(['rate_limited', 'unavailable', 'timeout']);
 
-/** A platform refused or failed. Carries the platform's own code and message verbatim; never credentials. */
+/** A code is an identifier, not prose: a short bound. */
+const PLATFORM_CODE_MAX = 100;
+
+/**
+ * A platform refused or failed. Carries the platform's own code and message, never credentials.
+ * Both pass through platformText on the way in (the one place that does it): markup from a proxy's
+ * error page is stripped, whitespace collapsed and the length bounded, so whatever an adapter
+ * hands over is fit for a problem's detail or a task item's error.
+ */
 export class ProviderError extends Error {
+  readonly providerCode: string | undefined;
+  readonly providerMessage: string | undefined;
   constructor(
     readonly provider: ProviderKind,
     readonly operation: string,
     readonly kind: ProviderErrorKind,
-    readonly providerCode?: string,
-    readonly providerMessage?: string,
+    providerCode?: string,
+    providerMessage?: string,
     options?: { cause?: unknown; retryAfterMs?: number; httpStatus?: number },
   ) {
-    super(
-      `${provider} ${operation}: ${kind}${providerCode ? ` ${providerCode}` : ''}${providerMessage ? ` ${providerMessage}` : ''}`,
-      {
-        cause: options?.cause,
-      },
-    );
+    const code = platformText(providerCode, PLATFORM_CODE_MAX);
+    const message = platformText(providerMessage);
+    super(`${provider} ${operation}: ${kind}${code ? ` ${code}` : ''}${message ? ` ${message}` : ''}`, {
+      cause: options?.cause,
+    });
     this.name = 'ProviderError';
+    this.providerCode = code;
+    this.providerMessage = message;
     this.retryAfterMs = options?.retryAfterMs;
     this.httpStatus = options?.httpStatus;
   }
@@ -359,6 +375,52 @@ export interface AccountProblem {
   detail: string;
 }
 
+/**
+ * One thing a create on this platform needs that the spec and the account together do not give,
+ * or give in a form the platform cannot take. `pointers` are the fields that would fix it, as JSON
+ * pointers into `{ spec, credentials, options }` (`/spec/zone`, `/options/defaultZoneId`): the
+ * first is the usual fix, the others alternatives. Callers report the one their request holds.
+ */
+export interface CreateProblem {
+  pointers: [string, ...string[]];
+  detail: string;
+}
+
+/** Where a request's create problems are reported: the roots its body holds, and what holds the rest. */
+export interface ProblemPlacement {
+  /** `in` of the problems the request can fix itself (usually `body`). */
+  in: string;
+  /** Pointer roots the request's body holds (`/spec` for a template, `/options`, `/credentials` for an account). */
+  roots: readonly string[];
+  /** `in` of a problem only the template's spec can fix, and of one only the account can fix. */
+  spec: string;
+  account: string;
+}
+
+/**
+ * Create problems in a request's terms: each at the first of its pointers the request holds, else
+ * at its first pointer, in the resource that holds it (so an expand names the template's or the
+ * account's field). The same problem twice is reported once.
+ */
+export function placeCreateProblems(problems: CreateProblem[], at: ProblemPlacement): FieldError[] {
+  const placed = new Map<string, FieldError>();
+  const held = (p: string) => at.roots.some((r) => p === r || p.startsWith(`${r}/`));
+  for (const problem of problems) {
+    const mine = problem.pointers.find(held);
+    const pointer = mine ?? problem.pointers[0];
+    const where = mine ? at.in : pointer.startsWith('/spec') ? at.spec : at.account;
+    placed.set(`${where} ${pointer} ${problem.detail}`, { in: where, pointer, detail: problem.detail });
+  }
+  return [...placed.values()];
+}
+
+/** What checkCreate reads: the spec of one create and the account it would go to (parsed). */
+export interface CreateCheckInput<Credentials = unknown, Options = unknown> {
+  spec: MachineSpec;
+  credentials: Credentials;
+  options: Options;
+}
+
 /** A simulator the definition serves, as its `start` returns it. */
 export interface RunningSimulatorHandle {
   baseUrl: string;
@@ -415,6 +477,14 @@ export interface ProviderDefinition<Credentials = unknown, Options extends BaseA
    * its field as a JSON pointer into the account (`/options/projectId`).
    */
   checkAccount?(credentials: Credentials, options: Options): AccountProblem[];
+  /**
+   * What a create needs from the spec and the account, checked without any platform call (a zone,
+   * a network, a login user, a password…): the same rules the adapter's create applies before it
+   * sends, so a template, an account change or an expand that could never create is refused when
+   * it is made, with the field named, instead of failing machine by machine later. Absent: the
+   * platform's create needs nothing beyond the spec's schema (or it cannot create at all).
+   */
+  checkCreate?(input: CreateCheckInput<Credentials, Options>): CreateProblem[];
   /** The platform's simulator and the demo account that reaches it. */
   simulator: SimulatorDefinition;
   create(account: AccountContext<Credentials, Options>, deps: AdapterDeps): ProviderAdapter;

@@ -10,10 +10,12 @@ import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import type { ProviderInfo, ProviderKind, Capability } from '../domain/providers.ts';
 import type { Logger } from '../logger.ts';
+import type { MachineSpec } from '../domain/machine-spec.ts';
 import {
   METHOD_OF,
   UnsupportedOperationError,
   type BaseAccountOptions,
+  type CreateProblem,
   type ProviderAdapter,
   type ProviderDefinition,
 } from './contract.ts';
@@ -72,13 +74,20 @@ export type Provider = Operations & {
   readonly kind: ProviderKind;
   readonly definition: ProviderDefinition<unknown>;
   supports(capability: Capability): boolean;
+  /** The definition's checkCreate for this account: what a create of `spec` would be refused for, no call made. */
+  checkCreate(spec: MachineSpec): CreateProblem[];
 };
 
-export function guard(adapter: ProviderAdapter, definition: ProviderDefinition<unknown>): Provider {
+export function guard(
+  adapter: ProviderAdapter,
+  definition: ProviderDefinition<unknown>,
+  account: { credentials: unknown; options: BaseAccountOptions } = { credentials: {}, options: {} },
+): Provider {
   const declared = new Set(definition.capabilities);
   const supports = (c: Capability) =>
     declared.has(c) && adapter.capabilities.has(c) && adapter[METHOD_OF[c]] !== undefined;
-  const guarded: Record<string, unknown> = { kind: adapter.kind, definition, supports };
+  const checkCreate = (spec: MachineSpec) => definition.checkCreate?.({ spec, ...account }) ?? [];
+  const guarded: Record<string, unknown> = { kind: adapter.kind, definition, supports, checkCreate };
   for (const [capability, method] of Object.entries(METHOD_OF) as [Capability, keyof Operations][]) {
     guarded[method] = (...args: unknown[]) => {
       if (!supports(capability)) return Promise.reject(new UnsupportedOperationError(adapter.kind, capability));
@@ -145,7 +154,7 @@ export function createProviderPool(deps: { logger: Logger; metrics?: Registry; r
         { id: account.id, endpoint: account.endpoint, credentials, options },
         { http, logger },
       );
-      const provider = guard(adapter, definition);
+      const provider = guard(adapter, definition, { credentials, options });
       cache.set(account.id, { version: account.version, provider, close: () => http.close() });
       return provider;
     },

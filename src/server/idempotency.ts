@@ -9,11 +9,18 @@
  * A refused (4xx) or 503 answer releases the key; other answers are kept
  * (see `releases`). A claim whose process died is taken over after
  * IN_FLIGHT_STALE_MS.
+ *
+ * A handler that acts on a platform first records its progress with the key
+ * (`req.idempotency.remember`, e.g. a single create's marker). A retry of an
+ * attempt that recorded progress and then ended in a 5xx (a lost answer) or
+ * died is not replayed: the handler runs again with that progress
+ * (`req.idempotency.prior`) and reconciles what the platform did, instead of
+ * acting twice. Such a record is never released by its answer.
  */
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import { ApiError } from '../domain/errors.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 
@@ -24,8 +31,22 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     idempotencyRecordId: string | null;
+    /** Set on an idempotent route called with an Idempotency-Key; null otherwise. */
+    idempotency: IdempotencyHandle | null;
   }
 }
+
+/** What a handler sees of its Idempotency-Key. */
+export interface IdempotencyHandle {
+  /** What an earlier attempt under this key recorded before it acted; null on a first attempt. */
+  prior: unknown;
+  /** Records progress before acting on a platform, kept with the key so a retry can reconcile. */
+  remember(progress: unknown): Promise<void>;
+}
+
+/** An earlier attempt that recorded progress and whose answer may hide a platform's action. */
+const unsettled = (r: { progress: unknown; state: string; responseStatus: number | null }) =>
+  r.progress !== null && (r.state !== 'completed' || (r.responseStatus ?? 500) >= 500);
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
@@ -67,6 +88,18 @@ async function replay(
 export const idempotencyPlugin = fp<{ prisma: PrismaClient; fingerprintKey: Buffer }>(
   async (app: FastifyInstance, { prisma, fingerprintKey }) => {
     app.decorateRequest('idempotencyRecordId', null);
+    app.decorateRequest('idempotency', null);
+    const remembered = new WeakSet<FastifyRequest>();
+    const handle = (req: FastifyRequest, id: string, prior: unknown): IdempotencyHandle => ({
+      prior,
+      async remember(progress) {
+        remembered.add(req);
+        await prisma.idempotencyRecord.update({
+          where: { id },
+          data: { progress: progress as Prisma.InputJsonValue },
+        });
+      },
+    });
 
     app.addHook('preHandler', async (req, reply) => {
       if (!req.routeOptions.config.idempotent) return;
@@ -93,6 +126,7 @@ export const idempotencyPlugin = fp<{ prisma: PrismaClient; fingerprintKey: Buff
       try {
         const created = await prisma.idempotencyRecord.create({ data: claim });
         req.idempotencyRecordId = created.id;
+        req.idempotency = handle(req, created.id, null);
         return;
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
@@ -103,10 +137,11 @@ export const idempotencyPlugin = fp<{ prisma: PrismaClient; fingerprintKey: Buff
       if (!expired && existing.requestHash !== requestHash) {
         throw new ApiError('idempotency-key-reused', 'this Idempotency-Key was already used with a different request');
       }
-      if (!expired && existing.state === 'completed') return replay(reply, existing);
+      const reconcile = !expired && unsettled(existing);
+      if (!expired && existing.state === 'completed' && !reconcile) return replay(reply, existing);
       // In flight: take it over only when its owner is clearly gone (or the record expired).
       const abandoned = Date.now() - existing.createdAt.getTime() > IN_FLIGHT_STALE_MS;
-      if (!expired && !abandoned) {
+      if (!expired && !abandoned && existing.state !== 'completed') {
         throw new ApiError(
           'idempotency-key-in-use',
           'a request with this Idempotency-Key is still being processed; retry later',
@@ -117,8 +152,16 @@ export const idempotencyPlugin = fp<{ prisma: PrismaClient; fingerprintKey: Buff
         );
       }
       const taken = await prisma.idempotencyRecord.updateMany({
-        where: { id: existing.id, createdAt: existing.createdAt },
-        data: { ...claim, state: 'in_flight', createdAt: new Date(), responseStatus: null, responseBody: undefined },
+        where: { id: existing.id, createdAt: existing.createdAt, state: existing.state },
+        data: {
+          ...claim,
+          state: 'in_flight',
+          createdAt: new Date(),
+          responseStatus: null,
+          responseBody: undefined,
+          // An expired record starts afresh; an unsettled one hands its progress to this attempt.
+          ...(reconcile ? {} : { progress: Prisma.DbNull }),
+        },
       });
       if (taken.count !== 1)
         throw new ApiError(
@@ -126,13 +169,15 @@ export const idempotencyPlugin = fp<{ prisma: PrismaClient; fingerprintKey: Buff
           'a request with this Idempotency-Key is still being processed; retry later',
         );
       req.idempotencyRecordId = existing.id;
+      req.idempotency = handle(req, existing.id, reconcile ? existing.progress : null);
     });
 
     app.addHook('onSend', async (req, reply, payload) => {
       const id = req.idempotencyRecordId;
       if (!id) return payload;
       req.idempotencyRecordId = null;
-      if (releases(reply.statusCode)) {
+      // Progress recorded means the platform may have been asked: the key is never freed for a fresh attempt.
+      if (releases(reply.statusCode) && !remembered.has(req)) {
         await prisma.idempotencyRecord.delete({ where: { id } }).catch(() => undefined);
         return payload;
       }

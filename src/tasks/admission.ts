@@ -13,7 +13,8 @@ import type { ExpandRequest, ShrinkRequest } from '../domain/task.ts';
 import { FINAL_TASK_STATUSES } from '../domain/task.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { withStoreTimeout } from '../db/store-errors.ts';
-import { templateNamePrefix } from '../db/template-spec.ts';
+import { specForChecks, templateNamePrefix } from '../db/template-spec.ts';
+import { placeCreateProblems } from '../providers/contract.ts';
 import type { AccountProviders } from '../inventory/account-providers.ts';
 import type { Logger } from '../logger.ts';
 import type { TaskEvents } from './events.ts';
@@ -116,7 +117,15 @@ export function createAdmission(deps: {
     ): Promise<TaskRow> {
       if (body.count > deps.maxCount) throw tooMany('/count', `at most ${deps.maxCount} machines per task`);
       const tpl = await template(templateId);
-      assertCanRun((await deps.providers.resolve(tpl.accountId)).provider, 'expand');
+      const { provider } = await deps.providers.resolve(tpl.accountId);
+      assertCanRun(provider, 'expand');
+      // A template or account that can never create (changed since, or saved before these checks) is
+      // refused now with the field named, not planned into items that would each fail on the platform.
+      const problems = provider.checkCreate(specForChecks(tpl.spec));
+      if (problems.length)
+        throw validationFailed(
+          placeCreateProblems(problems, { in: 'body', roots: [], spec: 'template', account: 'account' }),
+        );
       const prefix = templateNamePrefix(tpl);
       return submit(
         templateId,

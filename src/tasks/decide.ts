@@ -6,6 +6,7 @@
  */
 import type { InstanceStatus, ProviderInstance } from '../domain/instance.ts';
 import type { ItemState } from '../domain/task.ts';
+import { machineFailure } from './outcome.ts';
 
 export interface ItemView {
   action: 'create' | 'delete';
@@ -51,8 +52,7 @@ const isGone = (m: ProviderInstance | undefined) => !m || GONE.has(m.status);
 
 function settled(machine: ProviderInstance): Step {
   if (machine.status === 'running') return { do: 'succeed', machine };
-  if (machine.status === 'error')
-    return { do: 'fail', code: machine.statusRaw, message: `the machine went to ${machine.statusRaw}` };
+  if (machine.status === 'error') return { do: 'fail', ...machineFailure(machine) };
   if (machine.status === 'deleted' || machine.status === 'deleting') {
     return { do: 'fail', code: machine.statusRaw, message: 'the machine was deleted before it ran' };
   }

@@ -2,7 +2,18 @@
  * A task's counts and final status, always recomputed from its item rows
  * (never incremented), so a crash between two writes cannot skew them.
  */
+import type { ProviderInstance } from '../domain/instance.ts';
 import type { ItemState, TaskKind, TaskStatus } from '../domain/task.ts';
+
+/**
+ * An item's error when its machine reached error: the platform's own fault code and text when it
+ * gives them (already cleaned by the adapter), else the raw status it reported. The one wording of
+ * it, for the decision and for an adopted machine alike.
+ */
+export function machineFailure(m: Pick<ProviderInstance, 'statusRaw' | 'fault'>): { code: string; message: string } {
+  if (!m.fault) return { code: m.statusRaw, message: `the machine went to ${m.statusRaw}` };
+  return { code: m.fault.code ?? m.statusRaw, message: `the machine went to ${m.statusRaw}: ${m.fault.message}` };
+}
 
 export const ACTIVE_ITEM_STATES: readonly ItemState[] = ['planned', 'submitted', 'waiting', 'rolling_back'];
 

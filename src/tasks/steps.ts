@@ -8,6 +8,7 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import type { MachineSpec } from '../domain/machine-spec.ts';
 import { ProviderError, UnsupportedOperationError } from '../providers/contract.ts';
 import type { Step } from './decide.ts';
+import { machineFailure } from './outcome.ts';
 import { itemRows, type ItemPatch } from './item-rows.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import type { NewEvent } from './events.ts';
@@ -96,7 +97,7 @@ export async function applyBookkeeping(deps: EngineDeps, ctx: StepContext, item:
         state,
         instanceId: m.providerId,
         ...(state === 'failed'
-          ? { errorCode: m.statusRaw, errorMessage: `the machine went to ${m.statusRaw}` }
+          ? { errorCode: machineFailure(m).code, errorMessage: machineFailure(m).message }
           : { errorCode: null, errorMessage: null }),
       });
       ctx.events.push({ type: 'item.found', data: { seq: item.seq, providerId: m.providerId, status: m.status } });

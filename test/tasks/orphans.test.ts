@@ -40,7 +40,10 @@ async function lateActingExpand(count: number): Promise<Json> {
     expect(task).toMatchObject({ status: 'succeeded', counts: { succeeded: count } });
     return task;
   } finally {
-    await s.call('PATCH', `/v1/accounts/${s.accountId}`, { options });
+    // A merge patch: the two changed options back as they were (null removes one that was unset).
+    await s.call('PATCH', `/v1/accounts/${s.accountId}`, {
+      options: { timeoutMs: options.timeoutMs ?? null, listLagMs: options.listLagMs ?? null },
+    });
   }
 }
 

@@ -271,7 +271,10 @@ describe('failures', () => {
       expect(item.attempts).toBe(1);
       expect(s.sim.engine.instances.all().filter((m) => m.name === item.marker)).toHaveLength(1);
     } finally {
-      await s.call('PATCH', `/v1/accounts/${s.accountId}`, { options });
+      // A merge patch: the two changed options back as they were (null removes one that was unset).
+      await s.call('PATCH', `/v1/accounts/${s.accountId}`, {
+        options: { timeoutMs: options.timeoutMs ?? null, listLagMs: options.listLagMs ?? null },
+      });
     }
   });
 

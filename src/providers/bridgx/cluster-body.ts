@@ -3,14 +3,11 @@
  * field comes from the spec, else from the account's options; what is still missing, or what
  * the platform cannot hold, is refused before any call with the field named.
  */
-import { ProviderError, type GroupInput } from '../contract.ts';
+import type { MachineSpec } from '../../domain/machine-spec.ts';
+import { ProviderError, type CreateProblem, type GroupInput } from '../contract.ts';
 import type { BridgxOptions } from './account.ts';
 
 const OPERATION = 'groups.create';
-
-function invalid(field: string, detail: string): ProviderError {
-  return new ProviderError('bridgx', OPERATION, 'invalid', undefined, `${field}: ${detail}`);
-}
 
 export interface WireClusterCreate {
   name: string;
@@ -37,26 +34,60 @@ export interface WireClusterCreate {
   };
 }
 
-export function clusterBody(input: GroupInput, options: BridgxOptions): WireClusterCreate {
-  const { spec } = input;
-  const need = (value: string | undefined, field: string, option: string) => {
-    if (!value) throw invalid(field, `required (or set options.${option})`);
-    return value;
-  };
+/**
+ * What `cluster/create` requires and a spec with its account may lack, or hold in a form BridgX
+ * cannot take, as field-named problems: the one list of rules, read by checkCreate (templates,
+ * accounts and expands refused when made) and by clusterBody (nothing sent when one is broken).
+ */
+export function createProblems(spec: MachineSpec, options: BridgxOptions): CreateProblem[] {
+  const problems: CreateProblem[] = [];
+  const need = (pointers: CreateProblem['pointers'], field: string, detail: string) =>
+    problems.push({ pointers, detail: `${field}: ${detail}` });
   const groups = spec.network.securityGroupIds ?? [];
   // A cluster names exactly one security group.
-  if (groups.length > 1) throw invalid('spec.network.securityGroupIds', 'BridgX takes one security group per cluster');
-  if (spec.login.keyName) throw invalid('spec.login.keyName', 'BridgX has no key pairs; give spec.login.password');
-  // The platform requires the machines' login password; it is sent once and never read back.
-  const password = spec.login.password;
-  if (!password) throw invalid('spec.login.password', 'required: BridgX sets it on every machine of the cluster');
+  if (groups.length > 1)
+    need(
+      ['/spec/network/securityGroupIds'],
+      'spec.network.securityGroupIds',
+      'BridgX takes one security group per cluster',
+    );
+  if (spec.login.keyName)
+    need(['/spec/login/keyName'], 'spec.login.keyName', 'BridgX has no key pairs; give spec.login.password');
+  if (!spec.login.password)
+    need(['/spec/login/password'], 'spec.login.password', 'required: BridgX sets it on every machine of the cluster');
+  if (spec.charge === 'prepaid' && (!options.prepaidPeriodUnit || options.prepaidPeriod === undefined))
+    need(
+      ['/spec/charge', '/options/prepaidPeriodUnit', '/options/prepaidPeriod'],
+      'spec.charge',
+      'prepaid needs options.prepaidPeriodUnit and options.prepaidPeriod',
+    );
+  const required: Array<[string | undefined, string, string]> = [
+    [spec.zone ?? options.zone, 'zone', 'zone'],
+    [spec.network.vpcId ?? options.vpcId, 'network/vpcId', 'vpcId'],
+    [spec.network.subnetId ?? options.subnetId, 'network/subnetId', 'subnetId'],
+    [groups[0] ?? options.securityGroupId, 'network/securityGroupIds', 'securityGroupId'],
+  ];
+  for (const [value, field, option] of required)
+    if (!value)
+      need(
+        [`/spec/${field}`, `/options/${option}`],
+        `spec.${field.replace('/', '.')}`,
+        `required (or set options.${option})`,
+      );
+  return problems;
+}
 
-  let charge: WireClusterCreate['charge_config'] = { charge_type: 'PostPaid' };
-  if (spec.charge === 'prepaid') {
-    if (!options.prepaidPeriodUnit || options.prepaidPeriod === undefined)
-      throw invalid('spec.charge', 'prepaid needs options.prepaidPeriodUnit and options.prepaidPeriod');
-    charge = { charge_type: 'PrePaid', period_unit: options.prepaidPeriodUnit, period: options.prepaidPeriod };
-  }
+export function clusterBody(input: GroupInput, options: BridgxOptions): WireClusterCreate {
+  const { spec } = input;
+  const [problem] = createProblems(spec, options);
+  if (problem) throw new ProviderError('bridgx', OPERATION, 'invalid', undefined, problem.detail);
+  const groups = spec.network.securityGroupIds ?? [];
+  // The platform requires the machines' login password; it is sent once and never read back.
+  const password = spec.login.password!;
+  const charge: WireClusterCreate['charge_config'] =
+    spec.charge === 'prepaid'
+      ? { charge_type: 'PrePaid', period_unit: options.prepaidPeriodUnit, period: options.prepaidPeriod }
+      : { charge_type: 'PostPaid' };
   const bandwidth =
     options.internetChargeType !== undefined
       ? {
@@ -71,7 +102,7 @@ export function clusterBody(input: GroupInput, options: BridgxOptions): WireClus
     name: input.name,
     provider: options.cloud,
     region_id: spec.region ?? options.region,
-    zone_id: need(spec.zone ?? options.zone, 'spec.zone', 'zone'),
+    zone_id: (spec.zone ?? options.zone)!,
     instance_type: spec.instanceType,
     image: spec.image,
     password,
@@ -79,9 +110,9 @@ export function clusterBody(input: GroupInput, options: BridgxOptions): WireClus
     desc: `Cloudplane template ${input.name}`,
     ...tags,
     network_config: {
-      vpc: need(spec.network.vpcId ?? options.vpcId, 'spec.network.vpcId', 'vpcId'),
-      subnet_id: need(spec.network.subnetId ?? options.subnetId, 'spec.network.subnetId', 'subnetId'),
-      security_group: need(groups[0] ?? options.securityGroupId, 'spec.network.securityGroupIds', 'securityGroupId'),
+      vpc: (spec.network.vpcId ?? options.vpcId)!,
+      subnet_id: (spec.network.subnetId ?? options.subnetId)!,
+      security_group: (groups[0] ?? options.securityGroupId)!,
       ...bandwidth,
     },
     charge_config: charge,

@@ -8,6 +8,7 @@ import { startSimulator } from '../../sim/index.ts';
 import { BridgxCredentials, BridgxOptions, checkBridgxAccount } from './account.ts';
 import { BRIDGX_CAPABILITIES, createBridgxAdapter } from './adapter.ts';
 import { classifyBridgx, createBridgxClient } from './client.ts';
+import { createProblems } from './cluster-body.ts';
 import { bridgxOperations, runBridgxOperation } from './operations.ts';
 import {
   createBridgxSimulator,
@@ -59,6 +60,7 @@ export const bridgx: ProviderDefinition<BridgxCredentials, BridgxOptions> = {
   classify: classifyBridgx,
   operations: bridgxOperations,
   checkAccount: (_credentials, options) => checkBridgxAccount(options),
+  checkCreate: ({ spec, options }) => createProblems(spec, options),
   simulator: {
     start: ({ host, port, fast }) =>
       startSimulator(createBridgxSimulator(fast ? { config: { delays: FAST_DELAYS }, timing: FAST_TIMING } : {}).app, {

@@ -6,6 +6,7 @@ import type { ProviderDefinition } from '../contract.ts';
 import { H3cCredentials, H3cOptions } from './account.ts';
 import { H3C_CAPABILITIES, createH3cAdapter } from './adapter.ts';
 import { createH3cClient } from './client.ts';
+import { createProblems, loginUserOf } from './create-body.ts';
 import { h3cOperations, runH3cOperation } from './operations.ts';
 import { startSimulator } from '../../sim/index.ts';
 import { createH3cSimulator, DEFAULT_CATALOG, DEFAULT_PROJECT, DEFAULT_USER } from './simulator.ts';
@@ -45,6 +46,7 @@ export const h3cCloudos: ProviderDefinition<H3cCredentials, H3cOptions> = {
             : [{ pointer: '/options/userName', detail: 'required with a static token: creates must name a user' }]),
         ]
       : [],
+  checkCreate: ({ spec, credentials, options }) => createProblems(spec, spec.tags, options, loginUserOf(credentials)),
   simulator: {
     start: ({ host, port, fast }) =>
       startSimulator(createH3cSimulator(fast ? { config: { delays: FAST_DELAYS } } : {}).app, { host, port }),

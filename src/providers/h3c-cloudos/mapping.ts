@@ -3,7 +3,8 @@
  * adapter fetches, these translate.
  */
 import type { Image, InstanceType, Zone } from '../../domain/catalog.ts';
-import type { ProviderInstance, StatusMap, Tags } from '../../domain/instance.ts';
+import type { MachineFault, ProviderInstance, StatusMap, Tags } from '../../domain/instance.ts';
+import { platformText } from '../contract.ts';
 import { toStatus } from './statuses.ts';
 import { parseH3cTime, type WireFlavor, type WireImage, type WireServer, type WireZone } from './wire.ts';
 
@@ -45,6 +46,14 @@ function ips(server: WireServer): { privateIps: string[]; publicIps: string[] } 
   return { privateIps, publicIps };
 }
 
+/** Nova's fault text, cleaned like any platform text; only a message makes one. */
+function faultOf(server: WireServer): { fault?: MachineFault } {
+  const message = platformText(server.fault?.message);
+  if (!message) return {};
+  const code = server.fault?.code;
+  return { fault: { code: code === undefined || code === null ? null : String(code), message } };
+}
+
 export function toInstance(server: WireServer, statusMap: StatusMap | undefined): ProviderInstance {
   const { status, statusRaw } = toStatus(server.status, server['OS-EXT-STS:task_state'], statusMap);
   const zoneId = server.metadata?.zone_uuid;
@@ -65,6 +74,7 @@ export function toInstance(server: WireServer, statusMap: StatusMap | undefined)
     tags: tagsOf(server.metadata),
     launchedAt: parseH3cTime(server.created ?? server['OS-SRV-USG:launched_at']),
     providerData,
+    ...faultOf(server),
   };
 }
 

@@ -24,6 +24,8 @@ export interface H3cServerAttrs {
   userId: string;
   configDrive: boolean;
   rebootType?: 'SOFT' | 'HARD';
+  /** The fault text a server in ERROR shows (control API `attrs`); Nova's scheduler message otherwise. */
+  faultMessage?: string;
 }
 
 // A3: links point at an internal Nova address, as in the document; clients must not follow them.
@@ -109,8 +111,15 @@ export function renderServer(inst: SimInstance) {
     security_groups: a.securityGroups.map((name) => ({ name })),
     'os-extended-volumes:volumes_attached': [],
     adminPass: a.adminPass,
+    // Nova explains a server in ERROR with a fault record; the control API may set its message.
+    ...(status === 'ERROR'
+      ? { fault: { code: 500, message: a.faultMessage ?? DEFAULT_FAULT_MESSAGE, created: isoSeconds(inst.updatedAt) } }
+      : {}),
   };
 }
+
+/** Nova's usual words when the scheduler could place a server nowhere. */
+const DEFAULT_FAULT_MESSAGE = 'No valid host was found. There are not enough hosts available.';
 
 export function renderFlavorBrief(rec: CatalogRecord, tenant: string) {
   return {

@@ -56,6 +56,8 @@ export const WireServer = z.looseObject({
   // Boot-from-volume servers carry "" instead of an image object (upstream Nova).
   image: z.union([z.looseObject({ id: z.string() }), z.literal(''), z.null()]).optional(),
   metadata: z.record(z.string(), z.unknown()).nullish(),
+  // Nova's account of a failed build or action (upstream `fault`, shown on ERROR): kept as the item's error.
+  fault: z.looseObject({ code: z.union([z.number(), z.string()]).nullish(), message: z.string().nullish() }).nullish(),
 });
 export type WireServer = z.infer<typeof WireServer>;
 

@@ -10,6 +10,7 @@ import { LEGACY_CAPABILITIES, createLegacyAdapter } from './adapter.ts';
 import { classifyLegacy } from './client.ts';
 import { DEFAULT_TIMEOUT_MS } from './context.ts';
 import { legacyOperations } from './operations.ts';
+import { createProblems } from './spec-body.ts';
 import { createLegacyClusterSimulator } from './simulator.ts';
 import { DEMO_FAST_CONFIG, DEMO_HEADERS, DEMO_PLACEMENT, DEMO_STATUS_MAP } from './simulator-demo.ts';
 
@@ -40,6 +41,7 @@ export const legacyCluster: ProviderDefinition<LegacyCredentials, LegacyOptions>
   classify: classifyLegacy,
   operations: legacyOperations,
   checkAccount: checkLegacyAccount,
+  checkCreate: ({ spec, options }) => createProblems(spec, options),
   simulator: {
     start: ({ host, port, fast }) =>
       startSimulator(createLegacyClusterSimulator(fast ? { config: DEMO_FAST_CONFIG } : {}).app, { host, port }),

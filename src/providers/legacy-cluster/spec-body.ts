@@ -5,7 +5,7 @@
  * dropped, except what A53 lists as ignored.
  */
 import type { MachineSpec } from '../../domain/machine-spec.ts';
-import { ProviderError } from '../contract.ts';
+import { ProviderError, type CreateProblem } from '../contract.ts';
 import type { LegacyOptions } from './account.ts';
 import { PROVIDER } from './client.ts';
 import { sizeOfLabel } from './mapping.ts';
@@ -48,20 +48,62 @@ function refuse(operation: string, detail: string): never {
   throw new ProviderError(PROVIDER, operation, 'invalid', undefined, detail);
 }
 
+/** The data disks a machine gets: the spec's, else the account's default set. */
+function diskList(spec: MachineSpec, options: LegacyOptions) {
+  const fallback = options.defaultDataDisk;
+  if (spec.dataDisks.length > 0) return spec.dataDisks;
+  return fallback
+    ? Array.from({ length: fallback.count }, () => ({ sizeGiB: fallback.sizeGiB, category: fallback.category }))
+    : [];
+}
+
+/**
+ * What the broker requires and a spec with its account may lack, or hold in a form it cannot take,
+ * as field-named problems: the one list of rules, read by checkCreate (templates, accounts and
+ * expands refused when made) and by machineBody (nothing sent when one is broken).
+ */
+export function createProblems(spec: MachineSpec, options: LegacyOptions): CreateProblem[] {
+  const problems: CreateProblem[] = [];
+  const need = (pointers: CreateProblem['pointers'], detail: string) => problems.push({ pointers, detail });
+  if (spec.login.password)
+    need(['/spec/login/password'], 'a login password cannot be set on this platform (no such field); use a key name');
+  if (spec.charge !== 'on_demand')
+    need(['/spec/charge'], 'only on_demand charging can be set here (CostWay is not settable)');
+  if ((spec.network.securityGroupIds ?? []).length > 1)
+    need(['/spec/network/securityGroupIds'], 'this platform takes one security group per machine');
+  if (!(spec.zone ?? options.zone))
+    need(['/spec/zone', '/options/zone'], 'a zone is required: set spec.zone or options.zone');
+  if (!(spec.systemDisk?.category ?? options.systemDiskCategory))
+    need(
+      ['/spec/systemDisk/category', '/options/systemDiskCategory'],
+      'a system disk category is required: set spec.systemDisk.category or options.systemDiskCategory',
+    );
+  const disks = diskList(spec, options);
+  const [first] = disks;
+  const category = first?.category ?? options.dataDiskCategory;
+  if (disks.length === 0)
+    need(
+      ['/spec/dataDisks', '/options/defaultDataDisk'],
+      'every machine here has 1–4 data disks: set spec.dataDisks or options.defaultDataDisk',
+    );
+  else if (disks.length > 4) need(['/spec/dataDisks'], 'at most 4 data disks per machine');
+  else if (disks.some((d) => d.sizeGiB !== first?.sizeGiB || (d.category ?? options.dataDiskCategory) !== category))
+    need(['/spec/dataDisks'], 'the data disks of one machine share one size and one category here');
+  else if (!category)
+    need(
+      ['/spec/dataDisks', '/options/dataDiskCategory'],
+      'a data disk category is required: set spec.dataDisks[].category or options.dataDiskCategory',
+    );
+  return problems;
+}
+
 /** Checks a spec against what the broker can hold and builds its machine body. */
 export function machineBody(spec: MachineSpec, options: LegacyOptions, operation: string): MachineBody {
-  if (spec.login.password)
-    refuse(operation, 'a login password cannot be set on this platform (no such field); use a key name');
-  if (spec.charge !== 'on_demand')
-    refuse(operation, 'only on_demand charging can be set here (CostWay is not settable)');
+  const [problem] = createProblems(spec, options);
+  if (problem) refuse(operation, problem.detail);
   const groups = spec.network.securityGroupIds ?? [];
-  if (groups.length > 1) refuse(operation, 'this platform takes one security group per machine');
-  const zone = spec.zone ?? options.zone;
-  if (!zone) refuse(operation, 'a zone is required: set spec.zone or options.zone');
-  const systemDiskCategory = spec.systemDisk?.category ?? options.systemDiskCategory;
-  if (!systemDiskCategory)
-    refuse(operation, 'a system disk category is required: set spec.systemDisk.category or options.systemDiskCategory');
-  const disks = dataDisks(spec, options, operation);
+  const disks = diskList(spec, options);
+  const first = disks[0]!;
   return {
     Provider: options.backend,
     InstanceType: spec.instanceType,
@@ -75,32 +117,13 @@ export function machineBody(spec: MachineSpec, options: LegacyOptions, operation
       InternetChargeType: options.internetChargeType ?? '',
       InternetMaxBandwidthOut: options.internetMaxBandwidthOut,
     },
-    Zone: { Id: 0, RegionName: spec.region ?? options.region, ZoneName: zone },
-    SystemDiskCategory: systemDiskCategory,
-    ...disks,
+    Zone: { Id: 0, RegionName: spec.region ?? options.region, ZoneName: (spec.zone ?? options.zone)! },
+    SystemDiskCategory: (spec.systemDisk?.category ?? options.systemDiskCategory)!,
+    DataDiskSize: first.sizeGiB,
+    DataDiskNum: disks.length,
+    DataDiskCategory: (first.category ?? options.dataDiskCategory)!,
     KeyName: spec.login.keyName ?? options.keyName ?? '',
   };
-}
-
-/** 1–4 data disks of one size and one category (A51): the wire has a count, a size and a category. */
-function dataDisks(spec: MachineSpec, options: LegacyOptions, operation: string) {
-  const fallback = options.defaultDataDisk;
-  const disks =
-    spec.dataDisks.length > 0
-      ? spec.dataDisks
-      : fallback
-        ? Array.from({ length: fallback.count }, () => ({ sizeGiB: fallback.sizeGiB, category: fallback.category }))
-        : [];
-  if (disks.length === 0)
-    refuse(operation, 'every machine here has 1–4 data disks: set spec.dataDisks or options.defaultDataDisk');
-  if (disks.length > 4) refuse(operation, 'at most 4 data disks per machine');
-  const [first] = disks;
-  const category = first?.category ?? options.dataDiskCategory;
-  if (disks.some((d) => d.sizeGiB !== first?.sizeGiB || (d.category ?? options.dataDiskCategory) !== category))
-    refuse(operation, 'the data disks of one machine share one size and one category here');
-  if (!category)
-    refuse(operation, 'a data disk category is required: set spec.dataDisks[].category or options.dataDiskCategory');
-  return { DataDiskSize: first?.sizeGiB ?? 0, DataDiskNum: disks.length, DataDiskCategory: category };
 }
 
 /** Op 3's body for a Cloudplane template (A55). */

@@ -7,6 +7,7 @@ import { startSimulator } from '../../sim/index.ts';
 import { StarVCenterCredentials, StarVCenterOptions, checkStarVCenterAccount, DEFAULT_BASE_PATH } from './account.ts';
 import { STARVCENTER_CAPABILITIES, createStarVCenterAdapter } from './adapter.ts';
 import { classifyStarVCenter, createStarVCenterClient } from './client.ts';
+import { createProblems } from './create-params.ts';
 import { runStarVCenterOperation, starvcenterOperations } from './operations.ts';
 import { DEMO_FAST_DELAYS, DEMO_NETWORKS, DEMO_TENANT, createStarVCenterSimulator } from './simulator.ts';
 
@@ -36,6 +37,7 @@ export const starvcenter: ProviderDefinition<StarVCenterCredentials, StarVCenter
   classify: classifyStarVCenter,
   operations: starvcenterOperations,
   checkAccount: checkStarVCenterAccount,
+  checkCreate: ({ spec, options }) => createProblems(spec, options),
   simulator: {
     start: ({ host, port, fast }) =>
       startSimulator(createStarVCenterSimulator(fast ? { config: { delays: DEMO_FAST_DELAYS } } : {}).app, {
