@@ -52,18 +52,20 @@ export const ProviderInstance = z.object({
 export type ProviderInstance = z.infer<typeof ProviderInstance>;
 
 /** A machine as the unified API returns it. */
-export const Instance = ProviderInstance.omit({ fault: true }).extend({
-  id: z.uuid(),
-  accountId: z.uuid(),
-  provider: ProviderKind,
-  templateId: z.uuid().nullable(),
-  taskId: z.uuid().nullable(),
-  firstSeenAt: z.date(),
-  lastSeenAt: z.date(),
-  /** When the platform last reported this machine: how old the rest of this answer may be. */
-  observedAt: z.date().describe('When the platform last reported this machine (reads are served from records)'),
-  deletedAt: z.date().nullable(),
-}).meta({ id: 'Instance' });
+export const Instance = ProviderInstance.omit({ fault: true })
+  .extend({
+    id: z.uuid(),
+    accountId: z.uuid(),
+    provider: ProviderKind,
+    templateId: z.uuid().nullable(),
+    taskId: z.uuid().nullable(),
+    firstSeenAt: z.date(),
+    lastSeenAt: z.date(),
+    /** When the platform last reported this machine: how old the rest of this answer may be. */
+    observedAt: z.date().describe('When the platform last reported this machine (reads are served from records)'),
+    deletedAt: z.date().nullable(),
+  })
+  .meta({ id: 'Instance' });
 export type Instance = z.infer<typeof Instance>;
 
 export const InstanceAction = z.enum(['start', 'stop', 'reboot']);
