@@ -3,10 +3,10 @@
  * work batched around them. The lanes take their items from a feed that
  * reads the task's items a page ahead (item-pages.ts), so a round of 10,000
  * creates holds a page, not the task. Each lane waits for the rate limit, then has its
- * item marked `submitted` and sends the create at once: marks requested in
- * the same tick share one UPDATE, so the mark still precedes its call by no
- * more than a database round trip (reconciliation measures the list lag
- * from it). The ids the platform returns are recorded one statement per
+ * item marked `submitted` and sends the create at once: marks asked for while
+ * one UPDATE is in flight share the next one, so the mark still precedes its
+ * call by no more than two database round trips (reconciliation measures the
+ * list lag from it). The ids the platform returns are recorded one statement per
  * chunk, and the record stamps `submittedAt` again with the time the
  * platform accepted the create. The chunk's events are written with it.
  *
@@ -32,27 +32,35 @@ interface Created {
 }
 
 /**
- * Coalesces the marks lanes ask for in one tick into a single UPDATE. The
- * mark is also a fence: it succeeds only if the item still has the attempt
+ * Coalesces the marks lanes ask for into few UPDATEs: one is in flight at a time, and the marks
+ * asked for meanwhile go in the next, so at a high rate of calls the batches grow instead of the
+ * statements (lanes wake one by one from the rate limit, rarely in the same tick). A mark still
+ * precedes its call by at most two database round trips (reconciliation measures the list lag
+ * from it). The mark is also a fence: it succeeds only if the item still has the attempt
  * count this worker read. Should a second worker ever run the same task (a
  * stalled worker whose job lock expired while it was still alive), only one
  * of them can mark an item, and only the one that marked it sends the create.
  */
 function createMarker(deps: EngineDeps) {
   let waiting: { item: ItemRow; done: (ok: boolean, err?: unknown) => void }[] = [];
+  let inFlight = false;
   const flushMarks = async () => {
     const batch = waiting;
     waiting = [];
+    inFlight = true;
     try {
       const ok = await itemRows(deps.prisma).markSubmitted(batch.map((b) => b.item));
       for (const b of batch) b.done(ok.has(b.item.id));
     } catch (err) {
       for (const b of batch) b.done(false, err);
+    } finally {
+      inFlight = false;
+      if (waiting.length) void flushMarks();
     }
   };
   return (item: ItemRow) =>
     new Promise<boolean>((resolve, reject) => {
-      if (waiting.length === 0) setImmediate(() => void flushMarks());
+      if (waiting.length === 0 && !inFlight) setImmediate(() => void flushMarks());
       waiting.push({ item, done: (ok, err) => (err ? reject(err) : resolve(ok)) });
     });
 }
