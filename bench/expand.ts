@@ -217,6 +217,15 @@ async function runOnce(count: number, concurrency: number): Promise<Result> {
   const before = await rowsWritten(databaseUrl);
   const cpuBefore = await cpuSeconds(worker.pid!);
 
+  // --debug: the worker's RSS every 500 ms, to see which phase of the task holds memory.
+  const rssTrail: string[] = [];
+  const rssTimer = args.debug
+    ? setInterval(() => {
+        readFile(`/proc/${worker.pid}/status`, 'utf8')
+          .then((st) => rssTrail.push((Number(/VmRSS:\s+(\d+)/.exec(st)?.[1] ?? 0) / 1024).toFixed(0)))
+          .catch(() => undefined);
+      }, 500)
+    : undefined;
   const started = performance.now();
   const task = await call('POST', `/v1/templates/${template.id}/expand`, { count });
   const submittedMs = performance.now() - started;
@@ -227,6 +236,7 @@ async function runOnce(count: number, concurrency: number): Promise<Result> {
     await new Promise((r) => setTimeout(r, 20));
   }
   const wallMs = performance.now() - started;
+  clearInterval(rssTimer);
   const final = await call('GET', `/v1/tasks/${task.id}`);
   if (args.debug) {
     const t = await prisma.task.findUniqueOrThrow({ where: { id: task.id } });
@@ -237,6 +247,7 @@ async function runOnce(count: number, concurrency: number): Promise<Result> {
     });
     const ms = (d: Date | null) => (d ? d.getTime() - t.createdAt.getTime() : -1);
     process.stdout.write(`debug: POST answered after ${submittedMs.toFixed(0)} ms\n`);
+    process.stdout.write(`debug: worker RSS (MiB) every 500 ms: ${rssTrail.join(' ')}\n`);
     const made = sim.engine.instances.all().map((i) => i.createdAt);
     process.stdout.write(
       `debug: platform creates +${Math.min(...made) - t.createdAt.getTime()} .. +${Math.max(...made) - t.createdAt.getTime()}\n`,
