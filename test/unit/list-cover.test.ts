@@ -34,13 +34,15 @@ describe('listCover (which marker prefixes a round lists)', () => {
   it('covers every wanted item, with disjoint prefixes, within the budget (property)', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 3000 }).chain((count) =>
-          fc.tuple(
-            fc.constant(count),
-            fc.uniqueArray(fc.integer({ min: 1, max: count }), { minLength: 1, maxLength: 300 }),
-            fc.integer({ min: 1, max: 12 }),
+        fc
+          .integer({ min: 1, max: 3000 })
+          .chain((count) =>
+            fc.tuple(
+              fc.constant(count),
+              fc.uniqueArray(fc.integer({ min: 1, max: count }), { minLength: 1, maxLength: 300 }),
+              fc.integer({ min: 1, max: 12 }),
+            ),
           ),
-        ),
         ([count, seqs, budget]) => {
           const width = seqWidth(count);
           const cover = listCover(seqs, width, count, budget);
