@@ -82,6 +82,20 @@ async function rowsWritten(databaseUrl: string): Promise<{ total: number; byTabl
   }
 }
 
+/** Transactions committed in the benchmark's database: each statement outside a transaction is one. */
+async function transactions(databaseUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      `SELECT xact_commit::text AS n FROM pg_stat_database WHERE datname = current_database()`,
+    );
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
 async function peakRssMiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
@@ -215,6 +229,7 @@ async function runOnce(count: number, concurrency: number): Promise<Result> {
     await new Promise((r) => setTimeout(r, 50));
   }
   const before = await rowsWritten(databaseUrl);
+  const xactsBefore = await transactions(databaseUrl);
   const cpuBefore = await cpuSeconds(worker.pid!);
 
   // --debug: the worker's RSS every 500 ms, to see which phase of the task holds memory.
@@ -262,6 +277,7 @@ async function runOnce(count: number, concurrency: number): Promise<Result> {
   await exited;
   await new Promise((r) => setTimeout(r, 1_200)); // let the statistics collector catch up
   const after = await rowsWritten(databaseUrl);
+  const xacts = (await transactions(databaseUrl)) - xactsBefore;
 
   const idealMs = (count / concurrency) * latencyMs + bootMs;
   const runningOnPlatform = sim.engine.instances.all().filter((i) => i.state === 'running').length - (warmup ? 1 : 0);
@@ -281,6 +297,7 @@ async function runOnce(count: number, concurrency: number): Promise<Result> {
     `load average            ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}  (other work on this machine skews the wall time)`,
+    `Postgres statements     ${(xacts / count).toFixed(2)} per machine (transactions committed, ${xacts} in all)`,
     `Postgres rows written   ${(written / count).toFixed(2)} per machine (${written} in all; per table per machine: ${JSON.stringify(byTable)})`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
