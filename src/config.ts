@@ -3,6 +3,8 @@
  * schema. This is the only module that touches process.env; everything else
  * receives a Config. A bad value stops start-up with one line naming it.
  */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65_535);
@@ -31,6 +33,8 @@ const secretKey = z.string().transform((v, ctx) => {
 });
 
 export const EnvSchema = z.object({
+  /** `production` turns on the checks a shared deployment needs (a real secret key, no local stores). */
+  NODE_ENV: z.string().optional(),
   PORT: port.default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: postgresUrl.default('postgresql://postgres@127.0.0.1:5432/cloudplane'),
@@ -82,9 +86,19 @@ export const EnvSchema = z.object({
   CLOUDPLANE_SWEEP_SECONDS: positiveInt.default(10),
   /** How often each account's machines are audited for orphans (machines of a group that no record knew). */
   CLOUDPLANE_ORPHAN_AUDIT_SECONDS: positiveInt.default(300),
+  /** Events of finished tasks older than this many days are purged (tasks and their items are kept). */
+  CLOUDPLANE_RETENTION_DAYS: positiveInt.default(30),
+  /** Audit entries older than this many days are purged; 0 keeps them forever. */
+  CLOUDPLANE_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
   /** Role `all` starts the platform simulators on these ports and registers demo accounts. */
   CLOUDPLANE_SIM_HOST: z.string().min(1).default('127.0.0.1'),
   CLOUDPLANE_SIM_BASE_PORT: port.default(18100),
+  /** Where role `all` keeps the PostgreSQL and Redis it starts itself on a machine that has none. */
+  CLOUDPLANE_DATA_DIR: z
+    .string()
+    .min(1)
+    .default(fileURLToPath(new URL('../.cloudplane', import.meta.url)))
+    .transform((dir) => resolve(dir)),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -108,6 +122,7 @@ export interface Config {
   inventoryTtlMs: number;
   stores: { recoveryMs: number; enqueueTimeoutMs: number; sweepMs: number };
   orphanAuditMs: number;
+  retention: { eventRetentionMs: number; auditRetentionMs: number };
   tasks: {
     maxCount: number;
     deadlineMs: number;
@@ -118,9 +133,18 @@ export interface Config {
   };
   catalogTtlMs: number;
   sim: { host: string; basePort: number };
+  /** NODE_ENV=production. */
+  production: boolean;
+  /**
+   * Which stores role `all` may start itself when nothing answers at their URL: only those the
+   * operator left at the default, and never in production.
+   */
+  localStores: { dataDir: string; postgres: boolean; redis: boolean };
 }
 
-/** Used only when CLOUDPLANE_SECRET_KEY is unset; loudly reported at start. */
+const DAY_MS = 86_400_000;
+
+/** Used only outside production when CLOUDPLANE_SECRET_KEY is unset; loudly reported at start. */
 const DEVELOPMENT_SECRET_KEY = Buffer.from('cloudplane-development-only-key!', 'utf8');
 
 export class ConfigError extends Error {
@@ -143,6 +167,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(variable, issue.message);
   }
   const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const developmentKey = !e.CLOUDPLANE_SECRET_KEY || e.CLOUDPLANE_SECRET_KEY.equals(DEVELOPMENT_SECRET_KEY);
+  if (production && developmentKey) {
+    // The development key is public (it is in this file): credentials encrypted with it are not secret.
+    throw new ConfigError(
+      'CLOUDPLANE_SECRET_KEY',
+      'must be set to a key of your own when NODE_ENV=production (32 bytes as 64 hex characters, e.g. `openssl rand -hex 32`)',
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -151,7 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     adminApiKey: e.CLOUDPLANE_ADMIN_API_KEY,
     secretKey: e.CLOUDPLANE_SECRET_KEY ?? DEVELOPMENT_SECRET_KEY,
-    secretKeyIsDevelopmentDefault: e.CLOUDPLANE_SECRET_KEY === undefined,
+    secretKeyIsDevelopmentDefault: developmentKey,
     redisPrefix: e.CLOUDPLANE_REDIS_PREFIX,
     bodyLimitBytes: e.CLOUDPLANE_BODY_LIMIT_BYTES,
     dbPoolSize: e.CLOUDPLANE_DB_POOL_SIZE,
@@ -166,6 +199,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sweepMs: e.CLOUDPLANE_SWEEP_SECONDS * 1000,
     },
     orphanAuditMs: e.CLOUDPLANE_ORPHAN_AUDIT_SECONDS * 1000,
+    retention: {
+      eventRetentionMs: e.CLOUDPLANE_RETENTION_DAYS * DAY_MS,
+      auditRetentionMs: e.CLOUDPLANE_AUDIT_RETENTION_DAYS * DAY_MS,
+    },
     tasks: {
       maxCount: e.CLOUDPLANE_TASK_MAX_COUNT,
       deadlineMs: e.CLOUDPLANE_TASK_DEADLINE_SECONDS * 1000,
@@ -176,5 +213,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     catalogTtlMs: e.CLOUDPLANE_CATALOG_TTL_SECONDS * 1000,
     sim: { host: e.CLOUDPLANE_SIM_HOST, basePort: e.CLOUDPLANE_SIM_BASE_PORT },
+    production,
+    localStores: {
+      dataDir: e.CLOUDPLANE_DATA_DIR,
+      postgres: !production && present.DATABASE_URL === undefined,
+      redis: !production && present.REDIS_URL === undefined,
+    },
   };
 }

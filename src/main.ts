@@ -8,6 +8,7 @@ import closeWithGrace from 'close-with-grace';
 import { z } from 'zod';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { startLocalStores } from './local-stores/local-stores.ts';
 import { createPrisma } from './db/client.ts';
 import { applyMigrations, ensureDatabase } from './db/migrate.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,6 +22,8 @@ import { createServices } from './server/services.ts';
 import { ApiError } from './domain/errors.ts';
 import { createQueue } from './tasks/queue.ts';
 import { startSweeper } from './tasks/sweeper.ts';
+import { startRetention } from './tasks/retention.ts';
+import { createLeases } from './db/leases.ts';
 import { startWorker } from './tasks/worker.ts';
 
 const Role = z.enum(['api', 'worker', 'sim', 'all']);
@@ -30,6 +33,8 @@ type Closer = () => Promise<unknown>;
 
 /** Engine settings the worker uses beyond the configuration. */
 const MAX_ATTEMPTS_PER_ITEM = 5;
+/** How often the worker role purges history past its retention (docs/history.md). */
+const RETENTION_EVERY_MS = 3_600_000;
 
 /** Waits for PostgreSQL at start (an orchestrator may start us first): one line, then a retry every bound. */
 async function untilReachable<T>(logger: Logger, config: Config, what: string, attempt: () => Promise<T>): Promise<T> {
@@ -144,7 +149,8 @@ async function registerDemoAccounts(
     const endpoint = endpoints.get(definition.kind);
     if (!endpoint) continue;
     const seed = definition.simulator.demoAccount(endpoint);
-    if (await shared.prisma.account.findUnique({ where: { name: seed.name }, select: { id: true } })) continue;
+    if (await shared.prisma.account.findFirst({ where: { name: seed.name, deletedAt: null }, select: { id: true } }))
+      continue;
     // Another replica starting at the same moment may make it first (the name is unique).
     const account = await shared.services.accounts
       .create({ ...seed, provider: definition.kind })
@@ -214,6 +220,15 @@ function startWorkerRole(
     orphanAuditMs: config.orphanAuditMs,
   });
   closers.unshift(() => running.close());
+  const retention = startRetention({
+    prisma: shared.prisma,
+    leases: createLeases(shared.redis, config.redisPrefix),
+    logger,
+    everyMs: RETENTION_EVERY_MS,
+    settings: config.retention,
+    isStoreOutage: (err) => shared.health.report(err),
+  });
+  closers.unshift(() => retention.close());
   logger.info({ concurrency: config.workerConcurrency }, 'worker started');
 }
 
@@ -236,20 +251,35 @@ async function main() {
   const role: Role = parsedRole.data;
   const logger = createLogger(config.logLevel).child({ role });
   if (config.secretKeyIsDevelopmentDefault) {
-    logger.warn('CLOUDPLANE_SECRET_KEY is unset: account credentials are encrypted with a development key');
+    logger.warn(
+      'CLOUDPLANE_SECRET_KEY is unset or the development key: account credentials are encrypted with a key published in the source',
+    );
   }
 
   const closers: Closer[] = [];
+  let localStores: Awaited<ReturnType<typeof startLocalStores>> | undefined;
   closeWithGrace({ delay: config.shutdownGraceMs, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
     else logger.info({ signal }, 'shutting down');
     for (const close of closers) {
       await close().catch((e: Error) => logger.warn({ err: e.message }, 'error while closing'));
     }
+    // The stores this process started go last, once nothing uses them.
+    await localStores?.close();
   });
 
   const simulators = role === 'sim' || role === 'all' ? await startSimulators(config, logger, closers) : undefined;
   if (role === 'sim') return;
+  if (role === 'all') {
+    // A fresh machine: start the stores left at their default URLs that nothing answers at.
+    const { dataDir, postgres, redis } = config.localStores;
+    localStores = await startLocalStores({
+      dataDir,
+      postgresUrl: postgres ? config.databaseUrl : undefined,
+      redisUrl: redis ? config.redisUrl : undefined,
+      logger,
+    });
+  }
   await prepareDatabase(config, logger);
   const shared = await connect(config, logger, closers);
   if (role === 'api' || role === 'all') {

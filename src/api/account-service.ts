@@ -6,13 +6,15 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { CreateAccount, UpdateAccount } from '../domain/account.ts';
 import { conflict, notFound } from '../domain/errors.ts';
 import type { Capability } from '../domain/providers.ts';
-import { toAccountView, type AccountRepository } from '../db/accounts.ts';
+import { ERASED_CREDENTIALS, toAccountView, type AccountRepository } from '../db/accounts.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { AccountProviders } from '../inventory/account-providers.ts';
 import type { CatalogCache } from '../inventory/catalog-cache.ts';
 import { definitionOf, UnknownProviderError, type Provider, type ProviderPool } from '../providers/registry.ts';
 import { keyset, toPage } from './pagination.ts';
 import { parseAt, validationFailed } from './validation.ts';
+import type { AuditLog } from '../db/audit.ts';
+import type { Account } from '../domain/account.ts';
 
 export type CatalogKind = 'regions' | 'zones' | 'instance-types' | 'images';
 
@@ -29,8 +31,17 @@ export function createAccountService(deps: {
   providers: AccountProviders;
   pool: ProviderPool;
   catalog: CatalogCache;
+  audit: AuditLog;
 }) {
-  const { prisma, accounts } = deps;
+  const { prisma, accounts, audit } = deps;
+  /** Credentials never enter the audit log: only whether they were set or changed. */
+  const audited = (action: string, id: string, before: Account | null, after: Account | null, credentials = false) => ({
+    action: `account.${action}`,
+    resourceType: 'account' as const,
+    resourceId: id,
+    before,
+    after: after && credentials ? { ...after, credentialsChanged: true } : after,
+  });
 
   function definition(provider: string) {
     const def = definitionOf(provider as never);
@@ -45,8 +56,8 @@ export function createAccountService(deps: {
     if (problems.length) throw validationFailed(problems.map((p) => ({ in: 'body', ...p })));
   }
 
-  async function row(id: string) {
-    const found = await accounts.find(id);
+  async function row(id: string, includeDeleted = false) {
+    const found = await accounts.find(id, includeDeleted);
     if (!found) throw notFound('account', id);
     return found;
   }
@@ -57,7 +68,12 @@ export function createAccountService(deps: {
       const credentials = parseAt(def.credentials, input.credentials, 'body', '/credentials');
       checkAccount(def, credentials, input.options);
       try {
-        return toAccountView(await accounts.create({ ...input, credentials }));
+        return toAccountView(
+          await audit.write(
+            (tx) => accounts.create({ ...input, credentials }, tx),
+            (r) => audited('create', r.id, null, toAccountView(r), true),
+          ),
+        );
       } catch (err) {
         if (isUniqueViolation(err))
           throw conflict(`an account named "${input.name}" exists already`, { field: 'name' });
@@ -65,13 +81,17 @@ export function createAccountService(deps: {
       }
     },
 
-    async list(limit: number, cursor: string | undefined) {
+    async list(limit: number, cursor: string | undefined, includeDeleted = false) {
       const page = keyset('createdAt', 'asc', cursor);
-      const rows = await prisma.account.findMany({ where: page.where, orderBy: page.orderBy, take: limit + 1 });
+      const rows = await prisma.account.findMany({
+        where: { AND: [page.where, includeDeleted ? {} : { deletedAt: null }] },
+        orderBy: page.orderBy,
+        take: limit + 1,
+      });
       return toPage(rows, limit, (r) => r.createdAt, toAccountView);
     },
 
-    get: async (id: string) => toAccountView(await row(id)),
+    get: async (id: string, includeDeleted = false) => toAccountView(await row(id, includeDeleted)),
 
     async update(id: string, patch: UpdateAccount) {
       const current = await row(id);
@@ -85,7 +105,10 @@ export function createAccountService(deps: {
         checkAccount(def, credentials ?? stored, patch.options ?? current.options);
       }
       try {
-        const updated = await accounts.update(id, { ...patch, credentials });
+        const updated = await audit.write(
+          (tx) => accounts.update(id, { ...patch, credentials }, tx),
+          (r) => audited('update', id, toAccountView(current), toAccountView(r), credentials !== undefined),
+        );
         await deps.pool.forget(id);
         deps.catalog.forget(`${id}:`);
         return toAccountView(updated);
@@ -97,9 +120,9 @@ export function createAccountService(deps: {
     },
 
     async remove(id: string) {
-      await row(id);
+      const current = await row(id);
       const [templates, live] = await Promise.all([
-        prisma.template.count({ where: { accountId: id } }),
+        prisma.template.count({ where: { accountId: id, deletedAt: null } }),
         prisma.instance.count({ where: { accountId: id, deletedAt: null } }),
       ]);
       if (templates > 0 || live > 0) {
@@ -108,10 +131,19 @@ export function createAccountService(deps: {
           instances: live,
         });
       }
-      await prisma.$transaction([
-        prisma.instance.deleteMany({ where: { accountId: id } }),
-        prisma.account.delete({ where: { id } }),
-      ]);
+      // Soft delete: tasks and audit entries keep naming the account, and its name is free again.
+      // Its credentials are erased, and the records of its machines (all gone from the platform) go:
+      // nothing is left that could reach the platform. Task items keep the machines' platform ids.
+      await audit.write(
+        async (tx) => {
+          await tx.instance.deleteMany({ where: { accountId: id } });
+          return tx.account.update({
+            where: { id },
+            data: { deletedAt: new Date(), credentialsCipher: ERASED_CREDENTIALS },
+          });
+        },
+        () => audited('delete', id, toAccountView(current), null),
+      );
       await deps.pool.forget(id);
       deps.catalog.forget(`${id}:`);
     },

@@ -6,6 +6,7 @@ import { Image, InstanceType, Region, Zone } from '../domain/catalog.ts';
 import { ProviderKind } from '../domain/providers.ts';
 import type { AccountService } from './account-service.ts';
 import { PageQuery, pageOf } from './pagination.ts';
+import { IncludeDeleted } from './include-deleted.ts';
 
 const IdParams = z.object({ id: z.uuid() });
 const RefreshQuery = z.object({
@@ -44,18 +45,29 @@ export const accountRoutes: FastifyPluginAsyncZod<{ accounts: AccountService }> 
     '/v1/accounts',
     {
       config: { scope: 'read' },
-      schema: { tags, summary: 'List accounts', querystring: PageQuery, response: { 200: pageOf(Account) } },
+      schema: {
+        tags,
+        summary: 'List accounts',
+        querystring: PageQuery.extend(IncludeDeleted.shape),
+        response: { 200: pageOf(Account) },
+      },
     },
-    async (req) => accounts.list(req.query.limit, req.query.cursor),
+    async (req) => accounts.list(req.query.limit, req.query.cursor, req.query.includeDeleted),
   );
 
   app.get(
     '/v1/accounts/:id',
     {
       config: { scope: 'read' },
-      schema: { tags, summary: 'Get an account', params: IdParams, response: { 200: Account } },
+      schema: {
+        tags,
+        summary: 'Get an account',
+        params: IdParams,
+        querystring: IncludeDeleted,
+        response: { 200: Account },
+      },
     },
-    async (req) => accounts.get(req.params.id),
+    async (req) => accounts.get(req.params.id, req.query.includeDeleted),
   );
 
   app.patch(
@@ -74,6 +86,8 @@ export const accountRoutes: FastifyPluginAsyncZod<{ accounts: AccountService }> 
       schema: {
         tags,
         summary: 'Delete an account without templates or live machines',
+        description:
+          'The account is kept, hidden, for the history of its tasks (see `includeDeleted`); its credentials are erased and its name can be used again.',
         params: IdParams,
         response: { 204: z.null() },
       },

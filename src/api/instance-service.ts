@@ -157,7 +157,7 @@ export function createInstanceService(deps: {
       const staleAccounts: string[] = [];
       if (!q.cursor) {
         const accounts = await prisma.account.findMany({
-          where: { id: q.account, provider: q.provider },
+          where: { id: q.account, provider: q.provider, deletedAt: null },
         });
         const failures = await deps.sync.syncStale(accounts, q.refresh);
         // Asked to refresh: a failure is the answer. Otherwise serve what we know and say which accounts are stale.
@@ -207,7 +207,7 @@ export function createInstanceService(deps: {
       let templateId: string | null = null;
       let prefix: string;
       if ('templateId' in input) {
-        const template = await prisma.template.findUnique({ where: { id: input.templateId } });
+        const template = await prisma.template.findFirst({ where: { id: input.templateId, deletedAt: null } });
         if (!template) throw notFound('template', input.templateId);
         accountId = template.accountId;
         spec = openSpec(template.spec, deps.box);

@@ -96,6 +96,12 @@ export const instanceRoutes: FastifyPluginAsyncZod<{ instances: InstanceService 
     },
     async (req, reply) => {
       const instance = await instances.create(req.body);
+      await app.audit.record({
+        action: 'instance.create',
+        resourceType: 'instance',
+        resourceId: instance.id,
+        after: instance,
+      });
       reply.code(202).header('location', `/v1/instances/${instance.id}`);
       return instance;
     },
@@ -122,8 +128,15 @@ export const instanceRoutes: FastifyPluginAsyncZod<{ instances: InstanceService 
       schema: { tags, summary: 'Delete a machine', params: IdParams, response: { 202: Instance } },
     },
     async (req, reply) => {
+      const instance = await instances.act(req.params.id, 'delete');
+      await app.audit.record({
+        action: 'instance.delete',
+        resourceType: 'instance',
+        resourceId: instance.id,
+        after: instance,
+      });
       reply.code(202);
-      return instances.act(req.params.id, 'delete');
+      return instance;
     },
   );
 
@@ -145,6 +158,12 @@ export const instanceRoutes: FastifyPluginAsyncZod<{ instances: InstanceService 
     async (req, reply) => {
       const wait = req.query.wait ? { timeoutMs: req.query.timeoutSeconds * 1000 } : undefined;
       const { instance, reached } = await instances.actAndWait(req.params.id, req.body.action, wait);
+      await app.audit.record({
+        action: `instance.${req.body.action}`,
+        resourceType: 'instance',
+        resourceId: instance.id,
+        after: instance,
+      });
       reply.code(reached ? 200 : 202);
       return instance;
     },
@@ -163,12 +182,24 @@ export const instanceRoutes: FastifyPluginAsyncZod<{ instances: InstanceService 
         response: { 200: BulkResult },
       },
     },
-    async (req) => ({
-      items: (await instances.bulk(req.body.ids, req.body.action, (err) => {
+    async (req) => {
+      const items = (await instances.bulk(req.body.ids, req.body.action, (err) => {
         const { body } = toProblem(err, req);
         return body;
-      })) as z.infer<typeof BulkResult>['items'],
-    }),
+      })) as z.infer<typeof BulkResult>['items'];
+      // One entry per machine the platform accepted the action for; refused ones changed nothing.
+      await app.audit.record(
+        items
+          .filter((i) => i.ok)
+          .map((i) => ({
+            action: `instance.${req.body.action}`,
+            resourceType: 'instance' as const,
+            resourceId: i.id,
+            after: i.instance,
+          })),
+      );
+      return { items };
+    },
   );
 
   app.get(
@@ -192,6 +223,15 @@ export const instanceRoutes: FastifyPluginAsyncZod<{ instances: InstanceService 
         response: { 200: Instance },
       },
     },
-    async (req) => instances.setTags(req.params.id, req.body.tags),
+    async (req) => {
+      const instance = await instances.setTags(req.params.id, req.body.tags);
+      await app.audit.record({
+        action: 'instance.tags',
+        resourceType: 'instance',
+        resourceId: instance.id,
+        after: instance,
+      });
+      return instance;
+    },
   );
 };

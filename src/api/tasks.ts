@@ -54,6 +54,15 @@ function requestKey(req: {
   return typeof key === 'string' && req.principal ? `${req.principal.keyId}:${key}` : null;
 }
 
+/** The audit entry of a task request: the task as accepted, and the task's own reason when it has one. */
+const taskChange = (verb: 'expand' | 'shrink' | 'cancel', task: Task) => ({
+  action: `task.${verb}`,
+  resourceType: 'task' as const,
+  resourceId: task.id,
+  after: task,
+  ...(verb !== 'cancel' && task.reason ? { reason: task.reason } : {}),
+});
+
 export const taskRoutes: FastifyPluginAsyncZod<{ tasks: TaskService; waker: EventWaker }> = async (
   app,
   { tasks, waker },
@@ -80,7 +89,11 @@ export const taskRoutes: FastifyPluginAsyncZod<{ tasks: TaskService; waker: Even
         response: Accepted,
       },
     },
-    async (req, reply) => accepted(reply, await tasks.expand(req.params.id, req.body, req.principal, requestKey(req))),
+    async (req, reply) => {
+      const task = await tasks.expand(req.params.id, req.body, req.principal, requestKey(req));
+      await app.audit.record(taskChange('expand', task));
+      return accepted(reply, task);
+    },
   );
 
   app.post(
@@ -96,7 +109,11 @@ export const taskRoutes: FastifyPluginAsyncZod<{ tasks: TaskService; waker: Even
         response: Accepted,
       },
     },
-    async (req, reply) => accepted(reply, await tasks.shrink(req.params.id, req.body, req.principal, requestKey(req))),
+    async (req, reply) => {
+      const task = await tasks.shrink(req.params.id, req.body, req.principal, requestKey(req));
+      await app.audit.record(taskChange('shrink', task));
+      return accepted(reply, task);
+    },
   );
 
   app.get(
@@ -131,8 +148,10 @@ export const taskRoutes: FastifyPluginAsyncZod<{ tasks: TaskService; waker: Even
       },
     },
     async (req, reply) => {
+      const task = await tasks.cancel(req.params.id);
+      await app.audit.record(taskChange('cancel', task));
       reply.code(202);
-      return tasks.cancel(req.params.id);
+      return task;
     },
   );
 

@@ -18,6 +18,9 @@ import type { CatalogCache } from '../inventory/catalog-cache.ts';
 import { keyset, toPage } from './pagination.ts';
 import { validationFailed } from './validation.ts';
 import { assertCanHoldGroup } from '../tasks/strategy.ts';
+import { lockTemplate } from '../tasks/scheduling.ts';
+import { FINAL_TASK_STATUSES } from '../domain/task.ts';
+import type { AuditLog } from '../db/audit.ts';
 
 export function toTemplateView(row: TemplateRow & { account: { provider: string } }): Template {
   const s = row.spec as StoredSpec;
@@ -35,6 +38,7 @@ export function toTemplateView(row: TemplateRow & { account: { provider: string 
     lastOrphanAt: row.lastOrphanAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+    deletedAt: row.deletedAt,
   };
 }
 
@@ -43,8 +47,9 @@ export function createTemplateService(deps: {
   providers: AccountProviders;
   catalog: CatalogCache;
   box: SecretBox;
+  audit: AuditLog;
 }) {
-  const { prisma } = deps;
+  const { prisma, audit } = deps;
   const include = { account: { select: { provider: true } } } as const;
 
   /** Each catalog the platform has must contain what the spec names. */
@@ -87,11 +92,22 @@ export function createTemplateService(deps: {
     if (errors.length) throw validationFailed(errors);
   }
 
-  async function load(id: string) {
-    const row = await prisma.template.findUnique({ where: { id }, include });
+  /** A deleted template is not found unless asked for: its tasks still name it (docs/history.md). */
+  async function load(id: string, includeDeleted = false) {
+    const row = await prisma.template.findFirst({
+      where: { id, ...(includeDeleted ? {} : { deletedAt: null }) },
+      include,
+    });
     if (!row) throw notFound('template', id);
     return row;
   }
+  const audited = (action: string, id: string, before: Template | null, after: Template | null) => ({
+    action: `template.${action}`,
+    resourceType: 'template' as const,
+    resourceId: id,
+    before,
+    after,
+  });
 
   const stored = (spec: MachineSpec, namePrefix: string) =>
     ({ ...sealSpec(spec, deps.box), namePrefix }) as unknown as Prisma.InputJsonValue;
@@ -115,16 +131,20 @@ export function createTemplateService(deps: {
         ? await provider.createGroup({ name: input.name, namePrefix, spec: input.spec, tags: input.spec.tags })
         : null;
       try {
-        const row = await prisma.template.create({
-          data: {
-            name: input.name,
-            accountId: input.accountId,
-            orphanPolicy: input.orphanPolicy,
-            groupId: group?.groupId ?? null,
-            spec: stored(input.spec, namePrefix),
-          },
-          include,
-        });
+        const row = await audit.write(
+          (tx) =>
+            tx.template.create({
+              data: {
+                name: input.name,
+                accountId: input.accountId,
+                orphanPolicy: input.orphanPolicy,
+                groupId: group?.groupId ?? null,
+                spec: stored(input.spec, namePrefix),
+              },
+              include,
+            }),
+          (r) => audited('create', r.id, null, toTemplateView(r)),
+        );
         return toTemplateView(row);
       } catch (err) {
         if (isUniqueViolation(err))
@@ -133,10 +153,10 @@ export function createTemplateService(deps: {
       }
     },
 
-    async list(limit: number, cursor: string | undefined, accountId?: string) {
+    async list(limit: number, cursor: string | undefined, accountId?: string, includeDeleted = false) {
       const page = keyset('createdAt', 'asc', cursor);
       const rows = await prisma.template.findMany({
-        where: { AND: [page.where, accountId ? { accountId } : {}] },
+        where: { AND: [page.where, accountId ? { accountId } : {}, includeDeleted ? {} : { deletedAt: null }] },
         orderBy: page.orderBy,
         take: limit + 1,
         include,
@@ -144,7 +164,7 @@ export function createTemplateService(deps: {
       return toPage(rows, limit, (r) => r.createdAt, toTemplateView);
     },
 
-    get: async (id: string) => toTemplateView(await load(id)),
+    get: async (id: string, includeDeleted = false) => toTemplateView(await load(id, includeDeleted)),
 
     async update(id: string, patch: UpdateTemplate): Promise<Template> {
       const current = await load(id);
@@ -167,11 +187,15 @@ export function createTemplateService(deps: {
       }
       try {
         return toTemplateView(
-          await prisma.template.update({
-            where: { id },
-            data: { name: patch.name, spec, orphanPolicy: patch.orphanPolicy },
-            include,
-          }),
+          await audit.write(
+            (tx) =>
+              tx.template.update({
+                where: { id },
+                data: { name: patch.name, spec, orphanPolicy: patch.orphanPolicy },
+                include,
+              }),
+            (r) => audited('update', id, view, toTemplateView(r)),
+          ),
         );
       } catch (err) {
         if (isUniqueViolation(err))
@@ -196,11 +220,28 @@ export function createTemplateService(deps: {
         if (provider.supports('groups.delete')) await provider.deleteGroup(row.groupId);
         else groupKept = row.groupId;
       }
-      // Its finished tasks go with it: they describe a group that no longer exists.
-      await prisma.$transaction([
-        prisma.task.deleteMany({ where: { templateId: id } }),
-        prisma.template.delete({ where: { id } }),
-      ]);
+      // Soft delete: its tasks, their items and events stay readable and keep naming it. Checked
+      // again under the template's lock, so a task admitted since the checks above is not orphaned.
+      await audit.write(
+        async (tx) => {
+          await lockTemplate(tx, id);
+          const open = await tx.task.findFirst({
+            where: { templateId: id, status: { notIn: [...FINAL_TASK_STATUSES] } },
+            select: { id: true },
+          });
+          if (open) throw conflict('a scaling task is running on this template', { taskId: open.id });
+          const machines = await tx.instance.count({ where: { templateId: id, deletedAt: null } });
+          if (machines > 0)
+            throw conflict(`the template's group still has ${machines} machine(s); shrink it to zero first`, {
+              instances: machines,
+            });
+          // The sealed login password has no use any more; nothing secret outlives the template.
+          const { passwordCipher: _erased, ...login } = (row.spec as StoredSpec).login ?? {};
+          const spec = { ...(row.spec as object), login } as Prisma.InputJsonValue;
+          return tx.template.update({ where: { id }, data: { deletedAt: new Date(), spec }, include });
+        },
+        () => audited('delete', id, toTemplateView(row), null),
+      );
       return { groupKept };
     },
   };

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CreateTemplate, Template, UpdateTemplate } from '../domain/template.ts';
 import { PageQuery, pageOf } from './pagination.ts';
+import { IncludeDeleted } from './include-deleted.ts';
 import type { TemplateService } from './template-service.ts';
 
 const IdParams = z.object({ id: z.uuid() });
@@ -35,20 +36,26 @@ export const templateRoutes: FastifyPluginAsyncZod<{ templates: TemplateService 
       schema: {
         tags,
         summary: 'List templates',
-        querystring: PageQuery.extend({ account: z.uuid().optional() }),
+        querystring: PageQuery.extend({ account: z.uuid().optional(), ...IncludeDeleted.shape }),
         response: { 200: pageOf(Template) },
       },
     },
-    async (req) => templates.list(req.query.limit, req.query.cursor, req.query.account),
+    async (req) => templates.list(req.query.limit, req.query.cursor, req.query.account, req.query.includeDeleted),
   );
 
   app.get(
     '/v1/templates/:id',
     {
       config: { scope: 'read' },
-      schema: { tags, summary: 'Get a template', params: IdParams, response: { 200: Template } },
+      schema: {
+        tags,
+        summary: 'Get a template',
+        params: IdParams,
+        querystring: IncludeDeleted,
+        response: { 200: Template },
+      },
     },
-    async (req) => templates.get(req.params.id),
+    async (req) => templates.get(req.params.id, req.query.includeDeleted),
   );
 
   app.patch(
@@ -74,7 +81,7 @@ export const templateRoutes: FastifyPluginAsyncZod<{ templates: TemplateService 
         tags,
         summary: 'Delete a template whose group is empty and idle',
         description:
-          'On a platform that keeps the group itself and cannot remove it (BridgX clusters), the template goes and the platform keeps its group: the `Cloudplane-Platform-Group-Kept` header names it.',
+          'On a platform that keeps the group itself and cannot remove it (BridgX clusters), the template goes and the platform keeps its group: the `Cloudplane-Platform-Group-Kept` header names it. The template is kept, hidden, for the history of its tasks (see `includeDeleted`); it can no longer be expanded, and its name can be used again.',
         params: IdParams,
         response: { 204: z.null() },
       },

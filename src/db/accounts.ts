@@ -9,6 +9,9 @@ import { ProviderKind } from '../domain/providers.ts';
 import type { AccountRecord } from '../providers/registry.ts';
 import { openJson, sealJson, type SecretBox } from './secret-box.ts';
 
+/** What a deleted account's sealed credentials are replaced with: nothing left to open. */
+export const ERASED_CREDENTIALS = '';
+
 /** The decrypted account the provider pool builds an adapter from. */
 export type AccountWithSecrets = AccountRecord;
 
@@ -19,23 +22,28 @@ export function toAccountView(row: AccountRow): Account {
     provider: ProviderKind.parse(row.provider),
     endpoint: row.endpoint,
     options: (row.options ?? {}) as Record<string, unknown>,
-    credentialsSet: true,
+    credentialsSet: row.credentialsCipher !== ERASED_CREDENTIALS,
     lastSyncedAt: row.lastSyncedAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+    deletedAt: row.deletedAt,
   };
 }
 
 export function createAccountRepository(prisma: PrismaClient, box: SecretBox) {
   return {
-    create(input: {
-      name: string;
-      provider: ProviderKind;
-      endpoint: string;
-      credentials: unknown;
-      options: Record<string, unknown>;
-    }) {
-      return prisma.account.create({
+    /** `tx`: the caller's transaction, when the write has company (its audit entry). */
+    create(
+      input: {
+        name: string;
+        provider: ProviderKind;
+        endpoint: string;
+        credentials: unknown;
+        options: Record<string, unknown>;
+      },
+      tx: Prisma.TransactionClient = prisma,
+    ) {
+      return tx.account.create({
         data: {
           name: input.name,
           provider: input.provider,
@@ -48,8 +56,9 @@ export function createAccountRepository(prisma: PrismaClient, box: SecretBox) {
     update(
       id: string,
       input: { name?: string; endpoint?: string; credentials?: unknown; options?: Record<string, unknown> },
+      tx: Prisma.TransactionClient = prisma,
     ) {
-      return prisma.account.update({
+      return tx.account.update({
         where: { id },
         data: {
           name: input.name,
@@ -59,7 +68,9 @@ export function createAccountRepository(prisma: PrismaClient, box: SecretBox) {
         },
       });
     },
-    find: (id: string) => prisma.account.findUnique({ where: { id } }),
+    /** A deleted account is not found unless asked for (docs/history.md). */
+    find: (id: string, includeDeleted = false) =>
+      prisma.account.findFirst({ where: { id, ...(includeDeleted ? {} : { deletedAt: null }) } }),
     /** The decrypted account an adapter needs. Callers must not log or return it. */
     withSecrets(row: AccountRow): AccountWithSecrets {
       return {

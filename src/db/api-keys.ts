@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { Scope, type Principal } from '../domain/scopes.ts';
+import { createAuditLog, type AuditLog } from './audit.ts';
 
 const KEY_PREFIX = 'cpk_';
 
@@ -28,7 +29,8 @@ export interface ApiKeyView {
   revokedAt: Date | null;
 }
 
-export function createApiKeyRepository(prisma: PrismaClient) {
+export function createApiKeyRepository(prisma: PrismaClient, audit: AuditLog = createAuditLog(prisma)) {
+  // Field by field: the row also holds the key's hash, which no view (nor the audit log) carries.
   const toView = (row: {
     id: string;
     name: string;
@@ -37,7 +39,22 @@ export function createApiKeyRepository(prisma: PrismaClient) {
     createdAt: Date;
     lastUsedAt: Date | null;
     revokedAt: Date | null;
-  }): ApiKeyView => ({ ...row, scopes: row.scopes.map((s) => Scope.parse(s)) });
+  }): ApiKeyView => ({
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    scopes: row.scopes.map((s) => Scope.parse(s)),
+    createdAt: row.createdAt,
+    lastUsedAt: row.lastUsedAt,
+    revokedAt: row.revokedAt,
+  });
+  const audited = (verb: 'create' | 'revoke', before: ApiKeyView | null, after: ApiKeyView) => ({
+    action: `api_key.${verb}`,
+    resourceType: 'api_key' as const,
+    resourceId: after.id,
+    before,
+    after,
+  });
 
   return {
     /** Resolves a presented key to its principal, or null when unknown or revoked. */
@@ -52,9 +69,11 @@ export function createApiKeyRepository(prisma: PrismaClient) {
     },
 
     async create(name: string, scopes: Scope[], key: string = generateApiKey()) {
-      const row = await prisma.apiKey.create({
-        data: { name, scopes, hash: hashApiKey(key), prefix: displayPrefix(key) },
-      });
+      // The key itself is shown once and never stored, in the audit log neither.
+      const row = await audit.write(
+        (tx) => tx.apiKey.create({ data: { name, scopes, hash: hashApiKey(key), prefix: displayPrefix(key) } }),
+        (r) => audited('create', null, toView(r)),
+      );
       return { key, view: toView(row) };
     },
 
@@ -67,9 +86,11 @@ export function createApiKeyRepository(prisma: PrismaClient) {
     async revoke(id: string): Promise<ApiKeyView | null> {
       const existing = await prisma.apiKey.findUnique({ where: { id } });
       if (!existing) return null;
-      const row = existing.revokedAt
-        ? existing
-        : await prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+      if (existing.revokedAt) return toView(existing);
+      const row = await audit.write(
+        (tx) => tx.apiKey.update({ where: { id }, data: { revokedAt: new Date() } }),
+        (r) => audited('revoke', toView(existing), toView(r)),
+      );
       return toView(row);
     },
 
@@ -87,18 +108,20 @@ export function createApiKeyRepository(prisma: PrismaClient) {
           const found = await tx.apiKey.findUnique({ where: { hash } });
           if (!found) {
             // A key chosen by the operator shows no part of itself, only a piece of its hash.
-            await tx.apiKey.create({
+            const row = await tx.apiKey.create({
               data: { name: 'bootstrap-admin', scopes: ['admin'], hash, prefix: `env:${hash.slice(0, 8)}` },
             });
+            await audit.record(audited('create', null, toView(row)), tx);
           }
           return {};
         }
         const admins = await tx.apiKey.count({ where: { scopes: { has: 'admin' }, revokedAt: null } });
         if (admins > 0) return {};
         const key = generateApiKey();
-        await tx.apiKey.create({
+        const row = await tx.apiKey.create({
           data: { name: 'bootstrap-admin', scopes: ['admin'], hash: hashApiKey(key), prefix: displayPrefix(key) },
         });
+        await audit.record(audited('create', null, toView(row)), tx);
         return { generated: key };
       });
     },

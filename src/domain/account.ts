@@ -16,10 +16,13 @@ export const Account = z.object({
   provider: ProviderKind,
   endpoint: z.string(),
   options: z.record(z.string(), z.unknown()),
-  credentialsSet: z.literal(true).describe('Credentials are stored encrypted and never returned'),
+  credentialsSet: z
+    .boolean()
+    .describe('Credentials are stored encrypted and never returned; a deleted account has them erased'),
   lastSyncedAt: z.date().nullable(),
   createdAt: z.date(),
   updatedAt: z.date(),
+  deletedAt: z.date().nullable().describe('Set once deleted; deleted accounts show only with `includeDeleted=true`'),
 });
 export type Account = z.infer<typeof Account>;
 

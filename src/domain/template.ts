@@ -35,6 +35,7 @@ export const Template = z.object({
   lastOrphanAt: z.date().nullable(),
   createdAt: z.date(),
   updatedAt: z.date(),
+  deletedAt: z.date().nullable().describe('Set once deleted; deleted templates show only with `includeDeleted=true`'),
 });
 export type Template = z.infer<typeof Template>;
 

@@ -17,7 +17,8 @@ export function createAccountProviders(deps: {
 }) {
   return {
     async resolve(accountId: string): Promise<ResolvedAccount> {
-      const row = await deps.prisma.account.findUnique({ where: { id: accountId } });
+      // A deleted account has no platform to reach any more (its credentials are erased).
+      const row = await deps.prisma.account.findFirst({ where: { id: accountId, deletedAt: null } });
       if (!row) throw notFound('account', accountId);
       return { row, provider: deps.pool.get(deps.accounts.withSecrets(row)) };
     },

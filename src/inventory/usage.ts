@@ -110,7 +110,8 @@ export function createUsage(deps: { prisma: PrismaClient; providers: AccountProv
   return {
     async query(q: UsageQuery): Promise<UsageRow[]> {
       const accounts = await deps.prisma.account.findMany({ where: q.account ? { id: q.account } : {} });
-      const platform = accounts.filter((a) => deps.providers.forRow(a).supports('usage.get'));
+      // A deleted account's platform is not asked (its credentials are erased); its records still count.
+      const platform = accounts.filter((a) => !a.deletedAt && deps.providers.forRow(a).supports('usage.get'));
       const pieces = [
         ...(await fromLifetimes(
           q,

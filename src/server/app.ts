@@ -19,12 +19,14 @@ import { taskRoutes } from '../api/tasks.ts';
 import { operationRoutes } from '../api/operations.ts';
 import { usageRoutes } from '../api/usage.ts';
 import { platformJobRoutes } from '../api/platform-jobs.ts';
+import { auditRoutes } from '../api/audit.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { idempotencyPlugin } from './idempotency.ts';
 import { inputGuardPlugin } from './input-guard.ts';
 import type { StoreHealth } from '../db/store-health.ts';
 import type { Services } from './services.ts';
 import { authPlugin } from './auth.ts';
+import { auditContextPlugin } from './audit-context.ts';
 import { metricsPlugin, createMetricsRegistry } from './metrics.ts';
 import { openapiPlugin } from './openapi.ts';
 import { problemsPlugin } from './problems.ts';
@@ -79,6 +81,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(openapiPlugin, { version: deps.version ?? '0.1.0' });
   const s = deps.services;
   await app.register(authPlugin, { authenticator: s.apiKeys });
+  await app.register(auditContextPlugin, { audit: s.audit });
   await app.register(idempotencyPlugin, { prisma: deps.prisma, fingerprintKey: deps.fingerprintKey });
   await app.register(inputGuardPlugin);
 
@@ -93,6 +96,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(operationRoutes, { providers: s.providers });
   await app.register(usageRoutes, { usage: s.usage });
   await app.register(platformJobRoutes, { providers: s.providers });
+  await app.register(auditRoutes, { audit: s.audit });
 
   return app;
 }

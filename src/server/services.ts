@@ -7,6 +7,7 @@ import type { Registry } from 'prom-client';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Logger } from '../logger.ts';
 import { createAccountService } from '../api/account-service.ts';
+import { createAuditLog } from '../db/audit.ts';
 import { createInstanceService } from '../api/instance-service.ts';
 import { createTemplateService } from '../api/template-service.ts';
 import { createAccountRepository } from '../db/accounts.ts';
@@ -52,7 +53,9 @@ export function createServices(s: ServiceSettings) {
   const records = createInstanceRecords(s.prisma);
   const sync = createInstanceSync({ prisma: s.prisma, records, providers, ttlMs: s.inventoryTtlMs, logger: s.logger });
   const events = createTaskEvents(s.prisma, s.redis, s.redisPrefix);
+  const audit = createAuditLog(s.prisma);
   return {
+    audit,
     box,
     fingerprintKey: createHmac('sha256', s.secretKey).update('cloudplane idempotency fingerprints').digest(),
     queue: s.queue,
@@ -86,9 +89,9 @@ export function createServices(s: ServiceSettings) {
     providers,
     records,
     sync,
-    apiKeys: createApiKeyRepository(s.prisma),
-    accounts: createAccountService({ prisma: s.prisma, accounts: accountsRepo, providers, pool, catalog }),
-    templates: createTemplateService({ prisma: s.prisma, providers, catalog, box }),
+    apiKeys: createApiKeyRepository(s.prisma, audit),
+    accounts: createAccountService({ prisma: s.prisma, accounts: accountsRepo, providers, pool, catalog, audit }),
+    templates: createTemplateService({ prisma: s.prisma, providers, catalog, box, audit }),
     instances: createInstanceService({ prisma: s.prisma, providers, records, sync, box }),
     usage: createUsage({ prisma: s.prisma, providers }),
     async close() {

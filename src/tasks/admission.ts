@@ -59,7 +59,8 @@ export function createAdmission(deps: {
   }
 
   async function template(id: string) {
-    const row = await prisma.template.findUnique({ where: { id } });
+    // A deleted template cannot be expanded or shrunk: it answers 404 like one that never existed.
+    const row = await prisma.template.findFirst({ where: { id, deletedAt: null } });
     if (!row) throw notFound('template', id);
     return row;
   }

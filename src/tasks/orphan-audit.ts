@@ -51,7 +51,7 @@ export async function auditAccount(deps: EngineDeps, account: AccountRow): Promi
   const provider = deps.providers.forRow(account);
   if (!provider.supports('instances.list')) return [];
   const templates = await deps.prisma.template.findMany({
-    where: { accountId: account.id },
+    where: { accountId: account.id, deletedAt: null },
     select: { id: true, orphanPolicy: true, activeTask: { select: { id: true, status: true } } },
   });
   if (templates.length === 0) return [];
@@ -176,7 +176,9 @@ async function report(deps: EngineDeps, account: AccountRow, orphans: Orphan[]) 
 export function startOrphanAudit(deps: EngineDeps, opts: { everyMs: number; isStoreOutage(err: unknown): boolean }) {
   let running: Promise<void> | undefined;
   const once = async () => {
-    const accounts = await deps.prisma.account.findMany({ where: { templates: { some: {} } } });
+    const accounts = await deps.prisma.account.findMany({
+      where: { deletedAt: null, templates: { some: { deletedAt: null } } },
+    });
     for (const account of accounts) {
       if (!(await deps.leases.take(`orphan-audit:${account.id}`, opts.everyMs))) continue;
       await auditAccount(deps, account).catch((err: unknown) => {
