@@ -1,19 +1,24 @@
 /**
  * Expand benchmark: 1,000 machines against the H3C CloudOS simulator with
  * 100 ms per platform call, a 2 s boot and 50 calls at a time per account.
- * The worker runs as a real child process (its peak RSS is measured); the
- * task is submitted through the real API app. Prints wall time, the ideal
- * time (creates / concurrency × latency + boot), their ratio, the worker's
- * peak RSS and the Postgres rows written per machine.
+ * The worker runs as a real child process (its peak RSS and CPU time are
+ * measured); the task is submitted through the real API app. Prints wall
+ * time, the ideal time (creates / concurrency × latency + boot), their
+ * ratio, the overhead per machine ((wall − ideal) / count), the worker's
+ * peak RSS and CPU time, and the Postgres rows written per machine.
  *
  *   npm run bench -- --count 1000 --concurrency 50 --latency 100 --boot 2000 [--cold] [--debug]
+ *   npm run bench -- --sweep      # 1,000 at 50, 5,000 at 100 and 10,000 at 200, side by side
  *
+ * Each size gets its own database, simulator and worker process, so a size's peak RSS is its own.
  * By default one small expand runs first, unmeasured, so the worker is warm (logged in, zone names
  * cached) as a long-lived worker is; --cold measures a worker's very first task instead.
+ * --profile DIR writes the worker's CPU profile there (node --cpu-prof).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -43,30 +48,26 @@ const { values: args } = parseArgs({
     poll: { type: 'string', default: '100' },
     cold: { type: 'boolean', default: false },
     debug: { type: 'boolean', default: false },
+    profile: { type: 'string' },
+    sweep: { type: 'boolean', default: false },
   },
 });
-const count = Number(args.count);
-const concurrency = Number(args.concurrency);
 const latencyMs = Number(args.latency);
 const bootMs = Number(args.boot);
-
 const root = fileURLToPath(new URL('..', import.meta.url));
-const base = loadConfig();
-const tag = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-const dbUrl = new URL(base.databaseUrl);
-dbUrl.pathname = `/cp_bench_${tag}`;
-const databaseUrl = dbUrl.toString();
-const redisPrefix = `cp-bench-${tag}`;
-const secretKey = randomBytes(32).toString('hex');
-const config = loadConfig({
-  DATABASE_URL: databaseUrl,
-  CLOUDPLANE_REDIS_PREFIX: redisPrefix,
-  CLOUDPLANE_SECRET_KEY: secretKey,
-  CLOUDPLANE_TASK_MAX_COUNT: String(Math.max(count, 1000)),
-  LOG_LEVEL: 'silent',
-});
 
-async function rowsWritten(): Promise<{ total: number; byTable: Record<string, number> }> {
+interface Result {
+  count: number;
+  concurrency: number;
+  status: string;
+  wallMs: number;
+  idealMs: number;
+  rssMiB: number;
+  workerCpuS: number;
+  rowsPerMachine: number;
+}
+
+async function rowsWritten(databaseUrl: string): Promise<{ total: number; byTable: Record<string, number> }> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -81,13 +82,49 @@ async function rowsWritten(): Promise<{ total: number; byTable: Record<string, n
   }
 }
 
+/** Transactions committed in the benchmark's database: each statement outside a transaction is one. */
+async function transactions(databaseUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      `SELECT xact_commit::text AS n FROM pg_stat_database WHERE datname = current_database()`,
+    );
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
 async function peakRssMiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return kib / 1024;
 }
 
-async function main() {
+/** User + system CPU seconds a process has used (fields 14 and 15 of /proc/<pid>/stat, in clock ticks). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function runOnce(count: number, concurrency: number): Promise<Result> {
+  const base = loadConfig();
+  const tag = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const dbUrl = new URL(base.databaseUrl);
+  dbUrl.pathname = `/cp_bench_${tag}`;
+  const databaseUrl = dbUrl.toString();
+  const redisPrefix = `cp-bench-${tag}`;
+  const secretKey = randomBytes(32).toString('hex');
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    CLOUDPLANE_REDIS_PREFIX: redisPrefix,
+    CLOUDPLANE_SECRET_KEY: secretKey,
+    CLOUDPLANE_TASK_MAX_COUNT: String(Math.max(count, 1000)),
+    LOG_LEVEL: 'silent',
+  });
+
   await ensureDatabase(databaseUrl);
   await applyMigrations(databaseUrl);
 
@@ -154,20 +191,30 @@ async function main() {
     spec: { zone: zones.items[0].id, instanceType: types.items[0].id, image: images.items[0].id },
   });
 
-  const worker = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker'], {
-    cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: config.redisUrl,
-      CLOUDPLANE_REDIS_PREFIX: redisPrefix,
-      CLOUDPLANE_SECRET_KEY: secretKey,
-      CLOUDPLANE_TASK_POLL_MS: args.poll,
-      LOG_LEVEL: 'warn',
+  const worker = spawn(
+    process.execPath,
+    [
+      ...(args.profile ? ['--cpu-prof', '--cpu-prof-dir', args.profile] : []),
+      '--import',
+      'tsx',
+      'src/main.ts',
+      'worker',
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        DATABASE_URL: databaseUrl,
+        REDIS_URL: config.redisUrl,
+        CLOUDPLANE_REDIS_PREFIX: redisPrefix,
+        CLOUDPLANE_SECRET_KEY: secretKey,
+        CLOUDPLANE_TASK_POLL_MS: args.poll,
+        LOG_LEVEL: 'warn',
+      },
     },
-  });
+  );
   const exited = new Promise((resolve) => worker.on('exit', resolve));
   // The clock starts once the worker process is up and listening on the queue.
   while ((await queue.queue.getWorkers()).length === 0) await new Promise((r) => setTimeout(r, 100));
@@ -181,8 +228,19 @@ async function main() {
       throw new Error(`warm-up task ${row.status}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  const before = await rowsWritten();
+  const before = await rowsWritten(databaseUrl);
+  const xactsBefore = await transactions(databaseUrl);
+  const cpuBefore = await cpuSeconds(worker.pid!);
 
+  // --debug: the worker's RSS every 500 ms, to see which phase of the task holds memory.
+  const rssTrail: string[] = [];
+  const rssTimer = args.debug
+    ? setInterval(() => {
+        readFile(`/proc/${worker.pid}/status`, 'utf8')
+          .then((st) => rssTrail.push((Number(/VmRSS:\s+(\d+)/.exec(st)?.[1] ?? 0) / 1024).toFixed(0)))
+          .catch(() => undefined);
+      }, 500)
+    : undefined;
   const started = performance.now();
   const task = await call('POST', `/v1/templates/${template.id}/expand`, { count });
   const submittedMs = performance.now() - started;
@@ -193,6 +251,7 @@ async function main() {
     await new Promise((r) => setTimeout(r, 20));
   }
   const wallMs = performance.now() - started;
+  clearInterval(rssTimer);
   const final = await call('GET', `/v1/tasks/${task.id}`);
   if (args.debug) {
     const t = await prisma.task.findUniqueOrThrow({ where: { id: task.id } });
@@ -203,6 +262,7 @@ async function main() {
     });
     const ms = (d: Date | null) => (d ? d.getTime() - t.createdAt.getTime() : -1);
     process.stdout.write(`debug: POST answered after ${submittedMs.toFixed(0)} ms\n`);
+    process.stdout.write(`debug: worker RSS (MiB) every 500 ms: ${rssTrail.join(' ')}\n`);
     const made = sim.engine.instances.all().map((i) => i.createdAt);
     process.stdout.write(
       `debug: platform creates +${Math.min(...made) - t.createdAt.getTime()} .. +${Math.max(...made) - t.createdAt.getTime()}\n`,
@@ -212,10 +272,12 @@ async function main() {
     );
   }
   const rss = await peakRssMiB(worker.pid!);
+  const workerCpuS = (await cpuSeconds(worker.pid!)) - cpuBefore;
   worker.kill('SIGTERM');
   await exited;
   await new Promise((r) => setTimeout(r, 1_200)); // let the statistics collector catch up
-  const after = await rowsWritten();
+  const after = await rowsWritten(databaseUrl);
+  const xacts = (await transactions(databaseUrl)) - xactsBefore;
 
   const idealMs = (count / concurrency) * latencyMs + bootMs;
   const runningOnPlatform = sim.engine.instances.all().filter((i) => i.state === 'running').length - (warmup ? 1 : 0);
@@ -228,8 +290,14 @@ async function main() {
     `task status             ${final.status} (${final.counts.succeeded} succeeded, ${final.counts.failed} failed); ${runningOnPlatform} running on the platform`,
     `wall time               ${(wallMs / 1000).toFixed(2)} s`,
     `ideal time              ${(idealMs / 1000).toFixed(2)} s  (${count} creates / ${concurrency} × ${latencyMs} ms + ${bootMs} ms)`,
-    `ratio                   ${(wallMs / idealMs).toFixed(3)}  (target ≤ 1.2)`,
+    `ratio                   ${(wallMs / idealMs).toFixed(3)}`,
+    `overhead per machine    ${((wallMs - idealMs) / count).toFixed(2)} ms  ((wall − ideal) / count)`,
     `worker peak RSS         ${rss.toFixed(1)} MiB`,
+    `worker CPU              ${workerCpuS.toFixed(2)} s  (${((workerCpuS * 1000) / count).toFixed(2)} ms per machine)`,
+    `load average            ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}  (other work on this machine skews the wall time)`,
+    `Postgres statements     ${(xacts / count).toFixed(2)} per machine (transactions committed, ${xacts} in all)`,
     `Postgres rows written   ${(written / count).toFixed(2)} per machine (${written} in all; per table per machine: ${JSON.stringify(byTable)})`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -249,7 +317,54 @@ async function main() {
   await client.connect();
   await client.query(`DROP DATABASE IF EXISTS "cp_bench_${tag}" WITH (FORCE)`);
   await client.end();
-  if (final.status !== 'succeeded') process.exitCode = 1;
+  return {
+    count,
+    concurrency,
+    status: final.status,
+    wallMs,
+    idealMs,
+    rssMiB: rss,
+    workerCpuS,
+    rowsPerMachine: written / count,
+  };
 }
 
-await main();
+const SWEEP: [count: number, concurrency: number][] = [
+  [1_000, 50],
+  [5_000, 100],
+  [10_000, 200],
+];
+const sizes: [number, number][] = args.sweep ? SWEEP : [[Number(args.count), Number(args.concurrency)]];
+const results: Result[] = [];
+for (const [count, concurrency] of sizes) {
+  results.push(await runOnce(count, concurrency));
+  if (args.sweep) process.stdout.write('\n');
+}
+if (args.sweep) {
+  const first = results[0]!;
+  const perMachine = (r: Result) => (r.wallMs - r.idealMs) / r.count;
+  const rows = results.map((r) =>
+    [
+      `${r.count}`.padStart(6),
+      `${r.concurrency}`.padStart(4),
+      `${(r.wallMs / 1000).toFixed(2)} s`.padStart(8),
+      `${(r.idealMs / 1000).toFixed(2)} s`.padStart(8),
+      (r.wallMs / r.idealMs).toFixed(3).padStart(6),
+      `${perMachine(r).toFixed(3)} ms`.padStart(9),
+      `${(perMachine(r) / perMachine(first)).toFixed(2)}×`.padStart(6),
+      `${r.rssMiB.toFixed(0)} MiB`.padStart(8),
+      `${((r.workerCpuS * 1000) / r.count).toFixed(2)} ms`.padStart(8),
+      r.rowsPerMachine.toFixed(2).padStart(5),
+    ].join('  '),
+  );
+  process.stdout.write(
+    [
+      ` count  conc      wall     ideal   ratio  overhead/m  vs 1k  peak RSS  CPU/m   rows/m`,
+      ...rows,
+      `load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    ].join('\n') + '\n',
+  );
+}
+if (results.some((r) => r.status !== 'succeeded')) process.exitCode = 1;

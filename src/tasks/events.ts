@@ -15,11 +15,16 @@ export const eventChannel = (prefix: string, taskId: string) => `${prefix}:task-
 
 export function createTaskEvents(prisma: PrismaClient, redis: Redis, prefix: string) {
   return {
+    /** One statement with one parameter for any number of events, in the order given. */
     async append(taskId: string, events: NewEvent[], tx: Prisma.TransactionClient | PrismaClient = prisma) {
       if (events.length === 0) return;
-      await tx.taskEvent.createMany({
-        data: events.map((e) => ({ taskId, type: e.type, data: (e.data ?? {}) as Prisma.InputJsonValue })),
-      });
+      const payload = JSON.stringify(events.map((e) => ({ type: e.type, data: e.data ?? {} })));
+      await tx.$executeRaw`
+        INSERT INTO "TaskEvent" ("taskId", "type", "data")
+        SELECT ${taskId}::uuid, e."type", e."data"
+        FROM ROWS FROM (jsonb_to_recordset(${payload}::jsonb) AS ("type" text, "data" jsonb))
+          WITH ORDINALITY AS e("type", "data", n)
+        ORDER BY e.n`;
     },
     /** Call after the transaction that appended events has committed. */
     async notify(taskId: string) {

@@ -22,3 +22,39 @@ export async function forEachLimited<T>(items: readonly T[], concurrency: number
   const first = lanes.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (first) throw first.reason;
 }
+
+/**
+ * The same over an async source read as the lanes need it (pages read by keyset): at most
+ * `concurrency` items in hand at once, so memory follows the lanes, not the source's length.
+ */
+export async function forEachLimitedAsync<T>(
+  source: AsyncIterator<T> | AsyncIterable<T>,
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+) {
+  const it = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source;
+  let failed = false;
+  let ended = false;
+  const lane = async () => {
+    while (!failed && !ended) {
+      try {
+        // An async generator queues concurrent next() calls: each lane gets its own item.
+        const next = await it.next();
+        if (next.done) {
+          ended = true;
+          return;
+        }
+        await work(next.value);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  const lanes = await Promise.allSettled(Array.from({ length: Math.max(1, concurrency) }, lane));
+  const first = lanes.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (first) {
+    await it.return?.();
+    throw first.reason;
+  }
+}

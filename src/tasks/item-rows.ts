@@ -7,11 +7,12 @@
  *   only if the item still has the attempt count the worker read (the fence
  *   that keeps two workers from both sending it);
  * - what the platform answered is recorded only on an item still `submitted`;
- * - set-based statements, so a round over thousands of items costs a few
- *   statements, not thousands.
+ * - set-based statements whose size does not depend on how many rows they
+ *   touch (ids travel as one array parameter), so a round over thousands of
+ *   items costs a few statements, not thousands, and nothing to compile.
  */
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
-import { markerPrefix } from './markers.ts';
+import { markerPrefix, seqWidth } from './markers.ts';
 
 type Db = PrismaClient | Prisma.TransactionClient;
 export type ItemPatch = Prisma.TaskItemUpdateManyMutationInput;
@@ -24,10 +25,11 @@ export interface Accepted {
 
 export function itemRows(db: Db) {
   return {
-    /** `count` create items, markers `<prefix>-<task8>-<seq>`, in one INSERT. */
+    /** `count` create items, markers `<prefix>-<task8>-<seq padded to the count's digits>`, in one INSERT. */
     planCreates: (taskId: string, namePrefix: string, count: number) => db.$executeRaw`
       INSERT INTO "TaskItem" ("id", "taskId", "seq", "action", "state", "marker", "updatedAt")
-      SELECT gen_random_uuid(), ${taskId}::uuid, n, 'create', 'planned', ${markerPrefix(namePrefix, taskId)} || n, now()
+      SELECT gen_random_uuid(), ${taskId}::uuid, n, 'create', 'planned',
+        ${markerPrefix(namePrefix, taskId)} || lpad(n::text, ${seqWidth(count)}::int, '0'), now()
       FROM generate_series(1, ${count}::int) AS n`,
 
     /** Delete items for these machines, in the order given. */
@@ -58,17 +60,29 @@ export function itemRows(db: Db) {
     },
 
     /**
+     * Items settled by a round's look at the platform, one statement per state for any number of
+     * them. Only items still active are touched: a row another worker settled meanwhile stays as it is.
+     */
+    async settle(ids: string[], state: 'succeeded' | 'cancelled' | 'rolled_back') {
+      if (ids.length === 0) return 0;
+      return db.$executeRaw`
+        UPDATE "TaskItem" SET "state" = ${state}::"TaskItemState", "updatedAt" = now(),
+          "errorCode" = CASE WHEN ${state} = 'succeeded' THEN NULL ELSE "errorCode" END,
+          "errorMessage" = CASE WHEN ${state} = 'succeeded' THEN NULL ELSE "errorMessage" END
+        WHERE "id" = ANY(${ids}::uuid[]) AND "state" IN ('planned', 'submitted', 'waiting', 'rolling_back')`;
+    },
+
+    /**
      * Marks creates `submitted` before they are sent, fenced on the attempt count each worker read:
      * returns the ids this caller may send.
      */
     async markSubmitted(batch: { id: string; attempts: number }[]): Promise<Set<string>> {
       if (batch.length === 0) return new Set();
-      const expected = Prisma.join(batch.map((b) => Prisma.sql`(${b.id}::uuid, ${b.attempts}::int)`));
       const marked = await db.$queryRaw<{ id: string }[]>`
         UPDATE "TaskItem" AS t
         SET "state" = 'submitted', "submittedAt" = ${new Date()}, "attempts" = t."attempts" + 1,
             "nextAttemptAt" = NULL, "updatedAt" = now()
-        FROM (VALUES ${expected}) AS v(id, attempts)
+        FROM unnest(${batch.map((b) => b.id)}::uuid[], ${batch.map((b) => b.attempts)}::int[]) AS v(id, attempts)
         WHERE t."id" = v.id AND t."attempts" = v.attempts AND t."state" IN ('planned', 'submitted')
         RETURNING t."id"`;
       return new Set(marked.map((m) => m.id));
@@ -84,18 +98,17 @@ export function itemRows(db: Db) {
       const withId = accepted.filter((a) => a.instanceId);
       const withJob = accepted.filter((a) => !a.instanceId && a.jobId);
       if (withId.length) {
-        const rows = Prisma.join(withId.map((a) => Prisma.sql`(${a.id}::uuid, ${a.instanceId}, ${a.jobId}::text)`));
         await db.$executeRaw`
           UPDATE "TaskItem" AS t SET "state" = 'waiting', "instanceId" = v.instance_id, "jobId" = v.job_id,
             "submittedAt" = ${now}, "updatedAt" = now()
-          FROM (VALUES ${rows}) AS v(id, instance_id, job_id)
+          FROM unnest(${withId.map((a) => a.id)}::uuid[], ${withId.map((a) => a.instanceId)}::text[],
+            ${withId.map((a) => a.jobId)}::text[]) AS v(id, instance_id, job_id)
           WHERE t."id" = v.id AND t."state" = 'submitted'`;
       }
       if (withJob.length) {
-        const rows = Prisma.join(withJob.map((a) => Prisma.sql`(${a.id}::uuid, ${a.jobId})`));
         await db.$executeRaw`
           UPDATE "TaskItem" AS t SET "jobId" = v.job_id, "submittedAt" = ${now}, "updatedAt" = now()
-          FROM (VALUES ${rows}) AS v(id, job_id)
+          FROM unnest(${withJob.map((a) => a.id)}::uuid[], ${withJob.map((a) => a.jobId)}::text[]) AS v(id, job_id)
           WHERE t."id" = v.id AND t."state" = 'submitted'`;
       }
     },

@@ -1,8 +1,11 @@
 /**
- * One look at the platform per round: the task's own machines found by
- * their marker prefix in a single paged list (not one call per machine),
- * and the machines a shrink deletes, by id. What is seen is recorded in
- * Postgres at once, so the instance records follow the task closely.
+ * One look at the platform for a page of a round's items: the machines of
+ * the page's creates found by their markers in a few prefix lists (not one
+ * call per machine, and not the whole task's machines: list-cover.ts picks
+ * the prefixes), and the machines a shrink deletes, by id. What is seen of
+ * the page's machines is recorded in Postgres at once (rows whose content
+ * changed only), so the instance records follow the task closely; machines
+ * of items already settled are left to the inventory's refresher.
  */
 import type { ProviderInstance } from '../domain/instance.ts';
 import type { ItemState } from '../domain/task.ts';
@@ -11,6 +14,7 @@ import type { Provider } from '../providers/registry.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import type { AccountLimit } from '../budget/account-budget.ts';
 import { forEachLimited } from './for-each-limited.ts';
+import { listCover } from './list-cover.ts';
 
 export interface RoundContext {
   taskId: string;
@@ -19,7 +23,15 @@ export interface RoundContext {
   provider: Provider;
   limit: AccountLimit;
   markerPrefix: string;
+  /** Digits of the task's seqs in its markers, and its highest seq (see markers.ts). */
+  seqWidth: number;
+  seqCount: number;
   listLagMs: number;
+}
+
+/** What pages of one round share: the account's whole list, read once for a large shrink. */
+export interface RoundMemo {
+  accountMachines?: Promise<Map<string, ProviderInstance>>;
 }
 
 export interface ItemRow {
@@ -44,8 +56,10 @@ export interface Observation {
 
 /** Above this many machines to check by id, one full list is cheaper than a call each. */
 const GET_EACH_LIMIT = 25;
-/** Large pages: one list call per round covers a big task (adapters cap it at their platform's maximum). */
+/** Large pages: one list call covers a page of items (adapters cap it at their platform's maximum). */
 const PAGE_SIZE = 1000;
+/** Prefix lists per page of items at most; they run side by side within the account's limits. */
+const MAX_LISTS = 8;
 
 /** Every machine of the account (only those whose name starts with `namePrefix`, when given), page by page within its limits. */
 export async function listAll(
@@ -65,16 +79,44 @@ export async function listAll(
   return seen;
 }
 
-export async function observe(deps: EngineDeps, ctx: RoundContext, items: ItemRow[]): Promise<Observation> {
+/**
+ * The machines that may carry these items' markers: one list per prefix of the cover, side by side.
+ * Items of a task planned before markers were padded are found through the task's whole prefix.
+ */
+async function listMarked(deps: EngineDeps, ctx: RoundContext, items: ItemRow[]): Promise<ProviderInstance[]> {
+  const pad = (seq: number) => String(seq).padStart(ctx.seqWidth, '0');
+  const padded = items.every((i) => i.marker === `${ctx.markerPrefix}${pad(i.seq)}`);
+  const count = Math.max(ctx.seqCount, ...items.map((i) => i.seq));
+  const cover = padded
+    ? listCover(
+        items.map((i) => i.seq),
+        ctx.seqWidth,
+        count,
+        MAX_LISTS,
+      )
+    : [''];
+  const lists: ProviderInstance[][] = [];
+  await forEachLimited(cover, Math.min(ctx.limit.concurrency, MAX_LISTS), async (digits) => {
+    lists.push(await listAll(deps, ctx, `${ctx.markerPrefix}${digits}`));
+  });
+  return lists.flat();
+}
+
+export async function observe(
+  deps: EngineDeps,
+  ctx: RoundContext,
+  items: ItemRow[],
+  memo: RoundMemo = {},
+): Promise<Observation> {
   const byItem = new Map<string, ProviderInstance | undefined>();
   const jobs = new Map<string, JobState>();
   const creates = items.filter((i) => i.action === 'create');
   const deletes = items.filter((i) => i.action === 'delete');
 
-  // Items never sent (planned, no attempt yet) cannot have a machine: a fresh task skips the list.
-  const couldExist = creates.some((i) => i.state !== 'planned' || i.attempts > 0);
-  if (couldExist) {
-    const mine = await listAll(deps, ctx, ctx.markerPrefix);
+  // Items never sent (planned, no attempt yet) cannot have a machine: they are not looked for.
+  const couldExist = creates.filter((i) => i.state !== 'planned' || i.attempts > 0);
+  if (couldExist.length > 0) {
+    const mine = await listMarked(deps, ctx, couldExist);
     const byName = new Map<string, ProviderInstance[]>();
     for (const m of mine) if (m.name) byName.set(m.name, [...(byName.get(m.name) ?? []), m]);
     // Two machines with one marker: a create that took effect late beside its re-send. The item keeps
@@ -87,10 +129,10 @@ export async function observe(deps: EngineDeps, ctx: RoundContext, items: ItemRo
       if (pick) chosen.add(pick);
       byItem.set(item.id, pick);
     }
-    const isMember = (m: ProviderInstance) => chosen.has(m) || !m.name || (byName.get(m.name)?.length ?? 0) < 2;
-    const members = mine.filter(isMember);
-    const extras = mine.filter((m) => !isMember(m));
-    await deps.records.upsert(ctx.accountId, members, { templateId: ctx.templateId, taskId: ctx.taskId }, false);
+    // Recorded: the page's own machines, and any second machine with a marker. Others the lists
+    // returned (items already settled, or another page's) are not this page's to write.
+    const extras = mine.filter((m) => !chosen.has(m) && m.name && (byName.get(m.name)?.length ?? 0) > 1);
+    await deps.records.upsert(ctx.accountId, [...chosen], { templateId: ctx.templateId, taskId: ctx.taskId }, false);
     await deps.records.upsert(ctx.accountId, extras, {}, false);
 
     // Not listed (yet): a create answered by a job is followed through the job, which may name the
@@ -130,8 +172,10 @@ export async function observe(deps: EngineDeps, ctx: RoundContext, items: ItemRo
       });
       found = got.filter((m): m is ProviderInstance => m !== null);
     } else {
-      const wanted = new Set(ids);
-      found = (await listAll(deps, ctx)).filter((m) => wanted.has(m.providerId));
+      // One list of the account per round, shared by its pages.
+      memo.accountMachines ??= listAll(deps, ctx).then((all) => new Map(all.map((m) => [m.providerId, m])));
+      const listed = await memo.accountMachines;
+      found = ids.flatMap((id) => (listed.has(id) ? [listed.get(id)!] : []));
     }
     const byId = new Map(found.map((m) => [m.providerId, m]));
     for (const item of deletes) byItem.set(item.id, item.instanceId ? byId.get(item.instanceId) : undefined);

@@ -3,9 +3,14 @@
  * a retry after a crash at any point, so every round starts from the item
  * rows and a fresh look at the platform, never from memory.
  *
- * Round: reload task → observe platform → decide a step per item → carry
- * out bookkeeping at once and platform calls within the account's limits →
- * save counts → sleep unless calls were made. Ends when no item is active
+ * Round: reload task → settle: the items that may have a machine, a page
+ * at a time (observe the page's machines, decide a step per item, write the
+ * bookkeeping) → send: the creates decided, then the creates never sent,
+ * streamed from the item rows, within the account's limits → save counts →
+ * sleep unless something changed. A round holds a few pages of items, never
+ * the whole task, and lists only the machines of the items it looks at, so
+ * its cost follows the work in flight, not the task's size (see "Cost of a
+ * round" in docs/tasks.md). Ends when no item is active
  * (then rollback, if asked and needed), when the deadline passes, or when
  * the worker is stopping (the job is released to another worker).
  */
@@ -16,9 +21,10 @@ import { decideCreate, decideDelete, type Step } from './decide.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { finishTask, saveProgress } from './finish.ts';
 import type { AccountLimit } from '../budget/account-budget.ts';
-import { forEachLimited } from './for-each-limited.ts';
-import { markerPrefix } from './markers.ts';
-import { observe, type ItemRow } from './observe.ts';
+import { forEachLimited, forEachLimitedAsync } from './for-each-limited.ts';
+import { markerPrefix, seqWidth } from './markers.ts';
+import { observe, type ItemRow, type Observation, type RoundMemo } from './observe.ts';
+import { createFeed, hasActiveItems, pages, settlePage } from './item-pages.ts';
 import { ACTIVE_ITEM_STATES } from './outcome.ts';
 import { lockTemplate } from './scheduling.ts';
 import { sendCreates } from './create-batch.ts';
@@ -220,6 +226,8 @@ export async function runTask(deps: EngineDeps, taskId: string, stopping: AbortS
     provider,
     limit,
     markerPrefix: params.markerPrefix ?? markerPrefix(namePrefix, taskId),
+    seqWidth: seqWidth(task.requested),
+    seqCount: task.requested,
     listLagMs: limit.listLagMs ?? provider.definition.listLagMs,
     spec: openSpec(task.template.spec, deps.box),
     events: [],
@@ -242,6 +250,26 @@ export async function runTask(deps: EngineDeps, taskId: string, stopping: AbortS
   let rollbackStarted =
     (await prisma.taskItem.count({ where: { taskId, state: { in: ['rolling_back', 'rolled_back'] } } })) > 0;
 
+  /** A platform failure while reading it: true to try again next round; otherwise the task has ended. */
+  const onReadFailure = async (err: unknown, cancelling: boolean): Promise<boolean> => {
+    // A passing platform failure: look again next round. A refusal (credentials revoked, project gone)
+    // will not pass: the task fails now with the platform's word, instead of waiting for its deadline.
+    if (err instanceof ProviderError && err.retryable) {
+      deps.logger.warn({ taskId, err: err.message }, 'could not read the platform; trying again');
+      await sleep(settings.pollMs, undefined, { signal: stopping }).catch(() => undefined);
+      return true;
+    }
+    if (err instanceof ProviderError || err instanceof UnsupportedOperationError) {
+      const abort =
+        err instanceof ProviderError
+          ? { code: err.providerCode ?? err.kind, message: err.providerMessage ?? err.message }
+          : { code: 'unsupported', message: err.message };
+      await finishTask(deps, task, { cancelRequested: cancelling, deadlineExceeded: false, abort });
+      return false;
+    }
+    throw err;
+  };
+
   for (;;) {
     if (stopping.aborted) throw new WorkerStopping();
     const current = await prisma.task.findUniqueOrThrow({
@@ -255,12 +283,7 @@ export async function runTask(deps: EngineDeps, taskId: string, stopping: AbortS
       return;
     }
 
-    const items: ItemRow[] = await prisma.taskItem.findMany({
-      where: { taskId, state: { in: [...ACTIVE_ITEM_STATES] } },
-      orderBy: { seq: 'asc' },
-      select: ITEM_SELECT,
-    });
-    if (items.length === 0) {
+    if (!(await hasActiveItems(prisma, taskId))) {
       const failed = await prisma.taskItem.count({ where: { taskId, state: 'failed' } });
       if (task.kind === 'expand' && params.onFailure === 'rollback' && failed > 0 && !rollbackStarted && !cancelling) {
         rollbackStarted = true;
@@ -270,78 +293,69 @@ export async function runTask(deps: EngineDeps, taskId: string, stopping: AbortS
       return;
     }
 
-    let seen: Awaited<ReturnType<typeof observe>> | undefined;
-    let groupChanged = false;
-    try {
-      if (group)
+    if (group) {
+      // The group path asks for all the machines still wanted in one call: it reads every active item.
+      const items: ItemRow[] = await prisma.taskItem.findMany({
+        where: { taskId, state: { in: [...ACTIVE_ITEM_STATES] } },
+        orderBy: { seq: 'asc' },
+        select: ITEM_SELECT,
+      });
+      let groupChanged: boolean;
+      try {
         groupChanged = await groupRound(
           deps,
           { ...ctx, groupId: group, maxAttempts: settings.maxAttempts },
           items,
           cancelling,
         );
-      else seen = await observe(deps, ctx, items);
-    } catch (err) {
-      // A passing platform failure: look again next round. A refusal (credentials revoked, project gone)
-      // will not pass: the task fails now with the platform's word, instead of waiting for its deadline.
-      if (err instanceof ProviderError && err.retryable) {
-        deps.logger.warn({ taskId, err: err.message }, 'could not read the platform; trying again');
-        await sleep(settings.pollMs, undefined, { signal: stopping }).catch(() => undefined);
-        continue;
-      }
-      if (err instanceof ProviderError || err instanceof UnsupportedOperationError) {
-        const abort =
-          err instanceof ProviderError
-            ? { code: err.providerCode ?? err.kind, message: err.providerMessage ?? err.message }
-            : { code: 'unsupported', message: err.message };
-        await finishTask(deps, task, { cancelRequested: cancelling, deadlineExceeded: false, abort });
+      } catch (err) {
+        if (await onReadFailure(err, cancelling)) continue;
         return;
       }
-      throw err;
-    }
-    if (!seen) {
       // The group path carried out its own steps; what is left is the round's bookkeeping.
-      if (ctx.events.length) {
-        await deps.events.append(taskId, ctx.events.splice(0));
-        await deps.events.notify(taskId);
-      }
+      await flushEvents(deps, ctx);
       await saveProgress(deps, taskId);
       if (!groupChanged) await sleep(settings.pollMs, undefined, { signal: stopping }).catch(() => undefined);
       continue;
     }
-    const now = Date.now();
-    const calls: { item: ItemRow; step: Step }[] = [];
-    const bookkeeping: { item: ItemRow; step: Step }[] = [];
-    for (const item of items) {
-      const machine = seen.byItem.get(item.id);
-      const job = item.jobId ? seen.jobs.get(item.jobId) : undefined;
-      const observed = {
-        machine,
-        ...(job ? { job } : {}),
-        now,
-        listLagMs: ctx.listLagMs,
-        maxAttempts: settings.maxAttempts,
-        cancelling,
-      };
-      const step: Step = item.action === 'create' ? decideCreate(item, observed) : decideDelete(item, observed);
-      if (step.do === 'create' || step.do === 'delete') {
-        if (item.nextAttemptAt && item.nextAttemptAt.getTime() > now) continue;
-        calls.push({ item, step });
-      } else if (step.do !== 'wait') {
-        bookkeeping.push({ item, step });
-      }
-    }
-    await applyBookkeepingBatch(deps, ctx, bookkeeping);
 
-    // A long round of calls must still notice a cancel (or the deadline) between calls. It also
-    // stops sending new creates after its send window, so machines that already boot are observed
-    // (and counted) while the rest of a very big task is still being sent.
+    // 1. Settle: the items that may have a machine, a page at a time, each page looked up on the
+    //    platform, decided and written before the next is read. Creates never sent skip this.
+    let settled = 0;
+    const resends: ItemRow[] = [];
+    const deletes: ItemRow[] = [];
+    // A cancel ends every create not sent yet, in one statement (decide.ts cancels a planned item
+    // whatever the platform shows).
+    if (cancelling) settled += (await itemRows(prisma).cancelPlanned(taskId)).count;
+    try {
+      const memo: RoundMemo = {};
+      await forEachLimitedAsync(
+        pages((after) => settlePage(prisma, taskId, after)),
+        PAGES_AT_ONCE,
+        async (page) => {
+          const seen = await observe(deps, ctx, page, memo);
+          const { calls, bookkeeping } = decidePage(page, seen, cancelling, ctx.listLagMs, settings.maxAttempts);
+          await applyBookkeepingBatch(deps, ctx, bookkeeping);
+          await flushEvents(deps, ctx);
+          settled += bookkeeping.length;
+          for (const c of calls) (c.step.do === 'create' ? resends : deletes).push(c.item);
+        },
+      );
+    } catch (err) {
+      if (await onReadFailure(err, cancelling)) continue;
+      return;
+    }
+
+    // 2. Send: the creates decided above, then every create never sent, within the account's limits.
+    //    A long round of calls must still notice a cancel (or the deadline) between calls. It also
+    //    stops sending new creates after its send window, so machines that already boot are observed
+    //    (and counted) while the rest of a very big task is still being sent.
     const round = watchRound(deps, taskId, current.deadlineAt);
     const sendUntil = Date.now() + Math.max(settings.pollMs, MIN_SEND_WINDOW_MS);
+    let sent = 0;
     try {
-      const creates = calls.filter((c) => c.step.do === 'create').map((c) => c.item);
-      const deletes = calls.filter((c) => c.step.do === 'delete').map((c) => c.item);
-      await sendCreates(deps, ctx, creates, () => stopping.aborted || round.halted() || Date.now() > sendUntil);
+      const feed = createFeed(prisma, taskId, resends, !cancelling);
+      sent = await sendCreates(deps, ctx, feed, () => stopping.aborted || round.halted() || Date.now() > sendUntil);
       await forEachLimited(deletes, limit.concurrency, async (item) => {
         if (!stopping.aborted) await sendDelete(deps, ctx, item);
       });
@@ -349,13 +363,46 @@ export async function runTask(deps: EngineDeps, taskId: string, stopping: AbortS
       await round.stop();
     }
 
-    if (ctx.events.length) {
-      await deps.events.append(taskId, ctx.events.splice(0));
-      await deps.events.notify(taskId);
-    }
+    await flushEvents(deps, ctx);
     await saveProgress(deps, taskId);
     // After sending calls, or while machines are changing state, the picture is already stale: look again at once.
-    if (calls.length === 0 && bookkeeping.length === 0)
+    if (sent === 0 && deletes.length === 0 && settled === 0)
       await sleep(settings.pollMs, undefined, { signal: stopping }).catch(() => undefined);
   }
+}
+
+/** Pages of a round looked at side by side: the round's wall time is not the sum of its pages' lists. */
+const PAGES_AT_ONCE = 4;
+
+/** The round's events so far, written and announced. */
+async function flushEvents(deps: EngineDeps, ctx: StepContext) {
+  if (ctx.events.length === 0) return;
+  await deps.events.append(ctx.taskId, ctx.events.splice(0));
+  await deps.events.notify(ctx.taskId);
+}
+
+/** The step for each item of a page: calls to send, and bookkeeping to write now. */
+function decidePage(
+  page: ItemRow[],
+  seen: Observation,
+  cancelling: boolean,
+  listLagMs: number,
+  maxAttempts: number,
+): { calls: { item: ItemRow; step: Step }[]; bookkeeping: { item: ItemRow; step: Step }[] } {
+  const now = Date.now();
+  const calls: { item: ItemRow; step: Step }[] = [];
+  const bookkeeping: { item: ItemRow; step: Step }[] = [];
+  for (const item of page) {
+    const machine = seen.byItem.get(item.id);
+    const job = item.jobId ? seen.jobs.get(item.jobId) : undefined;
+    const observed = { machine, ...(job ? { job } : {}), now, listLagMs, maxAttempts, cancelling };
+    const step: Step = item.action === 'create' ? decideCreate(item, observed) : decideDelete(item, observed);
+    if (step.do === 'create' || step.do === 'delete') {
+      if (item.nextAttemptAt && item.nextAttemptAt.getTime() > now) continue;
+      calls.push({ item, step });
+    } else if (step.do !== 'wait') {
+      bookkeeping.push({ item, step });
+    }
+  }
+  return { calls, bookkeeping };
 }

@@ -9,7 +9,7 @@ import type { MachineSpec } from '../domain/machine-spec.ts';
 import { ProviderError, UnsupportedOperationError } from '../providers/contract.ts';
 import type { Step } from './decide.ts';
 import { machineFailure } from './outcome.ts';
-import { itemRows, type ItemPatch } from './item-rows.ts';
+import { itemRows } from './item-rows.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import type { NewEvent } from './events.ts';
 import type { ItemRow, RoundContext } from './observe.ts';
@@ -56,20 +56,15 @@ export async function applyBookkeepingBatch(
   const gone = [...succeededDeletes, ...rolledBack].map((i) => i.instanceId).filter((id): id is string => id !== null);
 
   const rows = itemRows(deps.prisma);
-  const update = (items: ItemRow[], data: ItemPatch) =>
-    rows.patchMany(
-      items.map((i) => i.id),
-      data,
-    );
+  const idsOf = (items: ItemRow[]) => items.map((i) => i.id);
   await Promise.all([
-    update([...succeededCreates, ...succeededDeletes], { state: 'succeeded', errorCode: null, errorMessage: null }),
-    update(cancelled, { state: 'cancelled' }),
-    update(rolledBack, { state: 'rolled_back' }),
+    rows.settle(idsOf([...succeededCreates, ...succeededDeletes]), 'succeeded'),
+    rows.settle(idsOf(cancelled), 'cancelled'),
+    rows.settle(idsOf(rolledBack), 'rolled_back'),
     gone.length
-      ? deps.prisma.instance.updateMany({
-          where: { accountId: ctx.accountId, providerId: { in: gone }, deletedAt: null },
-          data: { status: 'deleted', deletedAt: new Date() },
-        })
+      ? deps.prisma.$executeRaw`
+          UPDATE "Instance" SET "status" = 'deleted', "deletedAt" = now()
+          WHERE "accountId" = ${ctx.accountId}::uuid AND "providerId" = ANY(${gone}::text[]) AND "deletedAt" IS NULL`
       : undefined,
   ]);
   for (const i of succeededCreates)
