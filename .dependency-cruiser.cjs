@@ -57,7 +57,7 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/cli/' },
       to: {
-        path: 'node_modules/(@prisma/|prisma/|pg/|ioredis/|bullmq/|fastify|@fastify/|pino|prom-client/|redis-semaphore/|rate-limiter-flexible/|close-with-grace/)',
+        path: 'node_modules/(@prisma/|prisma/|pg/|ioredis/|bullmq/|fastify|@fastify/|pino|prom-client/|redis-semaphore/|close-with-grace/)',
       },
     },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },

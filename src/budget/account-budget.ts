@@ -12,8 +12,9 @@
  *   what the engine leaves: never more than `1 − ENGINE_RESERVE` of the
  *   rate and of the slots, only `SHARE_BESIDE_ENGINE` of the rate while the
  *   engine is at work on the account, nothing at all while an engine call
- *   waits; and it waits at most `waitMs` before giving up with a 503 and
- *   Retry-After.
+ *   waits — except for a floor of `READ_FLOOR` of the rate that is always
+ *   theirs, so a read right after a busy task is not refused for a second;
+ *   and it waits at most `waitMs` before giving up with a 503 and Retry-After.
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -46,6 +47,12 @@ export const ENGINE_RESERVE = 0.2;
 /** While the engine is at work on the account (a call in the last ENGINE_ACTIVE_MS), the rest may use only this share of the rate. */
 export const SHARE_BESIDE_ENGINE = 0.2;
 const ENGINE_ACTIVE_MS = 2_000;
+/**
+ * The share of the rate other callers always have, whatever the engine does: the engine's own is
+ * never less than the rest. Without it a dashboard's or a pipeline's live read right after an
+ * expand found the window full of the engine's calls and got a 503.
+ */
+export const READ_FLOOR = 0.1;
 /** How long an engine call's "I am waiting" mark keeps other callers out after it was last renewed. */
 const ENGINE_WAITING_MS = 1_000;
 const DEFAULT_WAIT_MS = 250;
@@ -60,9 +67,9 @@ const SLOT_GRACE_MS = 40;
 
 /**
  * KEYS[1] the account's call log (zset of call times), KEYS[2] the "engine waits for the rate" mark,
- * KEYS[3] the "engine is at work" mark.
+ * KEYS[3] the "engine is at work" mark, KEYS[4] the log of the other callers' calls alone.
  * ARGV: rate, engine (1|0), the rate other callers may use, a unique member, the rate they may use
- * while the engine is at work.
+ * while the engine is at work, their floor (READ_FLOOR of the rate).
  * Returns 0 when a call may start now (and records it), else the ms until it may be asked again.
  */
 const TAKE_RATE = `
@@ -71,17 +78,24 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local rate = tonumber(ARGV[1])
 local engine = ARGV[2] == '1'
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - ${WINDOW_MS})
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - ${WINDOW_MS})
 local n = redis.call('ZCARD', KEYS[1])
 local cap = rate
+local floored = false
+if not engine then floored = n < rate and redis.call('ZCARD', KEYS[4]) < tonumber(ARGV[6]) end
 if not engine then
   if redis.call('EXISTS', KEYS[2]) == 1 then cap = 0
   elseif redis.call('EXISTS', KEYS[3]) == 1 then cap = tonumber(ARGV[5])
   else cap = tonumber(ARGV[3]) end
 end
-if n < cap then
+if n < cap or floored then
   redis.call('ZADD', KEYS[1], now, ARGV[4])
   redis.call('PEXPIRE', KEYS[1], ${2 * WINDOW_MS})
-  if engine then redis.call('SET', KEYS[3], '1', 'PX', ${ENGINE_ACTIVE_MS}) end
+  if engine then redis.call('SET', KEYS[3], '1', 'PX', ${ENGINE_ACTIVE_MS})
+  else
+    redis.call('ZADD', KEYS[4], now, ARGV[4])
+    redis.call('PEXPIRE', KEYS[4], ${2 * WINDOW_MS})
+  end
   return 0
 end
 local wait = 50
@@ -118,6 +132,7 @@ export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_0
     return () => `${tag}:${(n++).toString(36)}`;
   })();
   const logKey = (accountId: string) => `${prefix}:budget:${accountId}:calls`;
+  const sharedLogKey = (accountId: string) => `${prefix}:budget:${accountId}:shared-calls`;
   const rateWaitKey = (accountId: string) => `${prefix}:budget:${accountId}:engine-waits-rate`;
   const slotWaitKey = (accountId: string) => `${prefix}:budget:${accountId}:engine-waits-slot`;
 
@@ -125,15 +140,17 @@ export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_0
   async function takeRate(accountId: string, limit: AccountLimit, engine: boolean, id = member()): Promise<number> {
     const wait = await redis.eval(
       TAKE_RATE,
-      3,
+      4,
       logKey(accountId),
       rateWaitKey(accountId),
       `${prefix}:budget:${accountId}:engine-active`,
+      sharedLogKey(accountId),
       limit.ratePerSecond,
       engine ? '1' : '0',
       sharedPart(limit.ratePerSecond),
       id,
       Math.max(1, Math.floor(limit.ratePerSecond * SHARE_BESIDE_ENGINE)),
+      Math.max(1, Math.floor(limit.ratePerSecond * READ_FLOOR)),
     );
     return Number(wait);
   }
@@ -259,7 +276,7 @@ export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_0
         observer?.waited({ accountId, wait: 'slot', seconds: since(rateAt), callClass });
         return slots;
       }
-      await redis.zrem(logKey(accountId), id);
+      await Promise.all([redis.zrem(logKey(accountId), id), redis.zrem(sharedLogKey(accountId), id)]);
       if (Date.now() + SLOT_GRACE_MS > deadline) throw refuse(1000);
     }
   }
