@@ -75,7 +75,7 @@ export function createPlatformApp(opts: PlatformAppOptions): FastifyInstance {
 
   const app = Fastify({
     logger: opts.logger ?? false,
-    ...(opts.maxParamLength !== undefined ? { maxParamLength: opts.maxParamLength } : {}),
+    ...(opts.maxParamLength !== undefined ? { routerOptions: { maxParamLength: opts.maxParamLength } } : {}),
   });
   const parsers = opts.parsers ?? { 'application/json': readJson };
   for (const [type, parse] of Object.entries(parsers)) {

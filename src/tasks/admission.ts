@@ -82,6 +82,10 @@ export function createAdmission(deps: {
       try {
         const admitted = await prisma.$transaction(async (tx) => {
           await lockTemplate(tx, templateId);
+          // A delete that committed while this request was being checked: the lock orders us after it.
+          if (!(await tx.template.count({ where: { id: templateId, deletedAt: null } }))) {
+            throw notFound('template', templateId);
+          }
           const data = await build(tx, taskId);
           await tx.task.create({ data: { ...data, requestKey } });
           await items(tx, taskId);
