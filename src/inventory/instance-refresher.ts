@@ -6,9 +6,12 @@
  *   account's `lastSyncedAt`, whoever ran it: this refresher or a read with
  *   ?refresh=true).
  * - Between passes, every `hotEveryMs`, the account's hot machines — in a
- *   transition (pending, starting, stopping, rebooting, deleting) or watched
- *   by a running task — are read by id; when there are many, one list pass
- *   is cheaper than that many reads and is run instead.
+ *   transition (pending, starting, stopping, rebooting, deleting) — are read
+ *   by id, the longest unobserved first, at most MAX_READS_BY_ID a pass (on a
+ *   platform without get-by-id, one list pass instead). Machines of an open
+ *   task are left out: the task's own rounds watch and record them, and an
+ *   expand of thousands made this pass a full list of the account every
+ *   period, which cost the expand a third of its speed (bench/README.md).
  *
  * Each pass is taken under a lease in Redis (db/leases.ts) named for the
  * account and the kind of pass, valid for one period: however many workers
@@ -28,7 +31,7 @@ import type { RefreshStatus } from './refresh-status.ts';
 
 /** Statuses a machine leaves on its own soon; worth reading more often than the list period. */
 export const TRANSITION_STATUSES = ['pending', 'starting', 'stopping', 'rebooting', 'deleting'] as const;
-/** Above this many hot machines, one list pass replaces the reads by id. */
+/** The most hot machines one pass reads by id; the rest wait for the next pass or the list. */
 const MAX_READS_BY_ID = 20;
 const OPEN_TASK = ['queued', 'running', 'cancelling'] as const;
 
@@ -50,7 +53,7 @@ export interface RefresherDeps {
   isStoreOutage(err: unknown): boolean;
 }
 
-/** The account's hot machines, at most one more than are worth reading by id. */
+/** The account's hot machines that no open task watches, the longest unobserved first. */
 async function hotMachines(deps: RefresherDeps, accountId: string) {
   const tasks = await deps.prisma.task.findMany({
     where: { accountId, status: { in: [...OPEN_TASK] } },
@@ -62,22 +65,21 @@ async function hotMachines(deps: RefresherDeps, accountId: string) {
       deletedAt: null,
       // A create answered with only a job has no machine id to read yet.
       NOT: { providerId: { startsWith: 'job:' } },
-      OR: [
-        { status: { in: [...TRANSITION_STATUSES] } },
-        ...(tasks.length ? [{ taskId: { in: tasks.map((t) => t.id) } }] : []),
-      ],
+      status: { in: [...TRANSITION_STATUSES] },
+      ...(tasks.length ? { OR: [{ taskId: null }, { taskId: { notIn: tasks.map((t) => t.id) } }] } : {}),
     },
     select: { id: true, providerId: true, firstSeenAt: true },
-    take: MAX_READS_BY_ID + 1,
+    orderBy: { lastSeenAt: 'asc' },
+    take: MAX_READS_BY_ID,
   });
 }
 
-/** Reads the hot machines by id (or lists the account when they are many); true when it did anything. */
+/** Reads the hot machines by id (or lists the account without get-by-id); true when it did anything. */
 async function refreshHot(deps: RefresherDeps, account: AccountRow): Promise<boolean> {
   const hot = await hotMachines(deps, account.id);
   if (hot.length === 0) return false;
   const provider = deps.providers.forRow(account);
-  if (hot.length > MAX_READS_BY_ID || !provider.supports('instances.get')) {
+  if (!provider.supports('instances.get')) {
     if (provider.supports('instances.list')) await deps.sync.syncAccount(account);
     return true;
   }
