@@ -41,6 +41,12 @@ const stoppers: Closer[] = [];
 
 /** A second SIGINT/SIGTERM this soon after the first is the same request delivered twice (see onSignal). */
 const DUPLICATE_SIGNAL_MS = 1_000;
+/**
+ * Set by the first SIGINT/SIGTERM. A signal can arrive while the process is still starting; the
+ * shutdown then closes the pools under the start's feet, and what fails because of that is the
+ * shutdown working, not a failed start.
+ */
+let shutdownRequested = false;
 
 /** Engine settings the worker uses beyond the configuration. */
 const MAX_ATTEMPTS_PER_ITEM = 5;
@@ -310,6 +316,7 @@ async function main() {
   const onSignal = (signal: NodeJS.Signals) => {
     if (!firstSignalAt) {
       firstSignalAt = Date.now();
+      shutdownRequested = true;
       logger.info({ signal }, 'shutting down');
       void grace.close();
     } else if (Date.now() - firstSignalAt > DUPLICATE_SIGNAL_MS) {
@@ -334,10 +341,14 @@ async function main() {
   }
   await prepareDatabase(config, logger);
   const shared = await connect(config, logger, closers);
+  // Each part checks first: one started after the shutdown began would run until the exit.
+  if (shutdownRequested) return;
   if (role === 'api' || role === 'all') {
-    await startApi(config, logger, closers, shared);
+    // Before the port opens, so a ready service already has its demo accounts.
     if (simulators) await registerDemoAccounts(shared, simulators, logger);
+    await startApi(config, logger, closers, shared);
   }
+  if (shutdownRequested) return;
   // Role `all` serves /metrics on its API port; a lone worker needs a listener of its own.
   if (role === 'worker' || role === 'all') await startWorkerRole(config, logger, closers, shared, role === 'worker');
   else {
@@ -355,6 +366,8 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
+  // The shutdown under way ends the process (exit 0 once everything closed, 1 past its grace).
+  if (shutdownRequested) return;
   process.stderr.write(`cloudplane: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

@@ -3,7 +3,8 @@
  * dashboard's event stream open sends the stream a closing `shutdown` event
  * (with a short `retry:`, so the browser reconnects elsewhere), ends it, and
  * exits 0 within 5 s; and `npm start` passes SIGTERM on to the service
- * instead of leaving it running without its parent.
+ * instead of leaving it running without its parent; a SIGTERM that arrives
+ * while the service is still starting ends it with exit 0 too.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -107,6 +108,45 @@ const alive = (pid: number) => {
   }
 };
 
+describe('SIGTERM while the service is still starting', () => {
+  it('ends the start cleanly: exit 0, no "failed to start"', async () => {
+    const own = await isolate();
+    const [port, simBase] = [await freeRange(1), await freeRange(6)];
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'all'], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        ...roleEnv(own, {
+          PORT: String(port),
+          CLOUDPLANE_SIM_BASE_PORT: String(simBase),
+          CLOUDPLANE_ADMIN_API_KEY: adminKey(),
+        }),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      // Mid-start: one demo account is made, the others, the port and the worker come next.
+      await vi.waitFor(() => expect(out).toContain('"msg":"registered demo account for the simulator"'), {
+        timeout: 60_000,
+        interval: 5,
+      });
+      child.kill('SIGTERM');
+      expect(await exited, out.slice(-4000)).toBe(0);
+      expect(out).not.toContain('failed to start');
+      expect(out).toMatch(/"msg":"shut down"/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await own.close();
+    }
+  }, 120_000);
+});
+
 describe('npm start', () => {
   it('stops the service when npm itself gets SIGTERM', async () => {
     const own = await isolate();
@@ -138,7 +178,8 @@ describe('npm start', () => {
 
       const asked = Date.now();
       npm.kill('SIGTERM');
-      expect(await npmExited).toBe(0);
+      // On failure, show what the service printed: an exit code alone does not say why.
+      expect(await npmExited, out.slice(-4000)).toBe(0);
       const ms = Date.now() - asked;
       expect(tree.filter(alive)).toEqual([]);
       expect(out).toMatch(/"msg":"shut down"/);
