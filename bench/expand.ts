@@ -13,7 +13,8 @@
  * Each size gets its own database, simulator and worker process, so a size's peak RSS is its own.
  * By default one small expand runs first, unmeasured, so the worker is warm (logged in, zone names
  * cached) as a long-lived worker is; --cold measures a worker's very first task instead.
- * --profile DIR writes the worker's CPU profile there (node --cpu-prof).
+ * --profile DIR writes the worker's CPU profile there (node --cpu-prof); --worker-flags="…" passes
+ * Node flags to the worker (e.g. V8 heap settings, to see what they change).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -49,6 +50,7 @@ const { values: args } = parseArgs({
     cold: { type: 'boolean', default: false },
     debug: { type: 'boolean', default: false },
     profile: { type: 'string' },
+    'worker-flags': { type: 'string', default: '' },
     sweep: { type: 'boolean', default: false },
   },
 });
@@ -117,7 +119,9 @@ async function runOnce(count: number, concurrency: number): Promise<Result> {
   const databaseUrl = dbUrl.toString();
   const redisPrefix = `cp-bench-${tag}`;
   const secretKey = randomBytes(32).toString('hex');
+  // The environment's store URLs hold, so a run can use a private Redis or PostgreSQL.
   const config = loadConfig({
+    ...process.env,
     DATABASE_URL: databaseUrl,
     CLOUDPLANE_REDIS_PREFIX: redisPrefix,
     CLOUDPLANE_SECRET_KEY: secretKey,
@@ -195,6 +199,7 @@ async function runOnce(count: number, concurrency: number): Promise<Result> {
     process.execPath,
     [
       ...(args.profile ? ['--cpu-prof', '--cpu-prof-dir', args.profile] : []),
+      ...args['worker-flags'].split(' ').filter(Boolean),
       '--import',
       'tsx',
       'src/main.ts',
@@ -242,6 +247,7 @@ async function runOnce(count: number, concurrency: number): Promise<Result> {
       }, 500)
     : undefined;
   const started = performance.now();
+  const ownCpuBefore = process.cpuUsage();
   const task = await call('POST', `/v1/templates/${template.id}/expand`, { count });
   const submittedMs = performance.now() - started;
   // Watch the task row directly: polling through the API would load the process that serves the simulator.
@@ -251,6 +257,8 @@ async function runOnce(count: number, concurrency: number): Promise<Result> {
     await new Promise((r) => setTimeout(r, 20));
   }
   const wallMs = performance.now() - started;
+  const ownCpu = process.cpuUsage(ownCpuBefore);
+  const ownCpuS = (ownCpu.user + ownCpu.system) / 1e6;
   clearInterval(rssTimer);
   const final = await call('GET', `/v1/tasks/${task.id}`);
   if (args.debug) {
@@ -294,6 +302,7 @@ async function runOnce(count: number, concurrency: number): Promise<Result> {
     `overhead per machine    ${((wallMs - idealMs) / count).toFixed(2)} ms  ((wall − ideal) / count)`,
     `worker peak RSS         ${rss.toFixed(1)} MiB`,
     `worker CPU              ${workerCpuS.toFixed(2)} s  (${((workerCpuS * 1000) / count).toFixed(2)} ms per machine)`,
+    `simulator + API CPU     ${ownCpuS.toFixed(2)} s  (this process, ${((ownCpuS * 1000) / count).toFixed(2)} ms per machine)`,
     `load average            ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}  (other work on this machine skews the wall time)`,

@@ -68,15 +68,17 @@ const SLOT_GRACE_MS = 40;
 /**
  * KEYS[1] the account's call log (zset of call times), KEYS[2] the "engine waits for the rate" mark,
  * KEYS[3] the "engine is at work" mark, KEYS[4] the log of the other callers' calls alone.
- * ARGV: rate, engine (1|0), the rate other callers may use, a unique member, the rate they may use
- * while the engine is at work, their floor (READ_FLOOR of the rate).
- * Returns 0 when a call may start now (and records it), else the ms until it may be asked again.
+ * ARGV: rate, engine (1|0), the rate other callers may use, a unique member prefix, the rate they
+ * may use while the engine is at work, their floor (READ_FLOOR of the rate), how many calls ask.
+ * Records as many of the calls as may start now (members `<prefix>:1`, `<prefix>:2`, …) and returns
+ * {started, ms until the rest may ask again (0 when none is left)}.
  */
 const TAKE_RATE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local rate = tonumber(ARGV[1])
 local engine = ARGV[2] == '1'
+local asked = tonumber(ARGV[7])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - ${WINDOW_MS})
 redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - ${WINDOW_MS})
 local n = redis.call('ZCARD', KEYS[1])
@@ -88,15 +90,18 @@ if not engine then
   elseif redis.call('EXISTS', KEYS[3]) == 1 then cap = tonumber(ARGV[5])
   else cap = tonumber(ARGV[3]) end
 end
-if n < cap or floored then
-  redis.call('ZADD', KEYS[1], now, ARGV[4])
+local started = 0
+if n < cap then started = math.min(asked, cap - n) elseif floored then started = 1 end
+if started > 0 then
+  for i = 1, started do
+    redis.call('ZADD', KEYS[1], now, ARGV[4] .. ':' .. i)
+    if not engine then redis.call('ZADD', KEYS[4], now, ARGV[4] .. ':' .. i) end
+  end
   redis.call('PEXPIRE', KEYS[1], ${2 * WINDOW_MS})
   if engine then redis.call('SET', KEYS[3], '1', 'PX', ${ENGINE_ACTIVE_MS})
-  else
-    redis.call('ZADD', KEYS[4], now, ARGV[4])
-    redis.call('PEXPIRE', KEYS[4], ${2 * WINDOW_MS})
-  end
-  return 0
+  else redis.call('PEXPIRE', KEYS[4], ${2 * WINDOW_MS}) end
+  if started == asked then return {started, 0} end
+  n = n + started
 end
 local wait = 50
 if cap > 0 then
@@ -104,8 +109,11 @@ if cap > 0 then
   wait = math.max(1, tonumber(oldest[2]) + ${WINDOW_MS} - now + 1)
 end
 if engine then redis.call('SET', KEYS[2], '1', 'PX', wait + ${ENGINE_WAITING_MS}) end
-return wait
+return {started, wait}
 `;
+
+const TAKE_RATE_COMMAND = 'cloudplaneTakeRate';
+type TakeRateCommand = (...keysThenArgs: (string | number)[]) => Promise<unknown>;
 
 /** What other callers may use of a limit: the engine's reserve left out, never less than one. */
 export const sharedPart = (n: number) => Math.max(1, n - Math.floor(n * ENGINE_RESERVE));
@@ -136,11 +144,22 @@ export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_0
   const rateWaitKey = (accountId: string) => `${prefix}:budget:${accountId}:engine-waits-rate`;
   const slotWaitKey = (accountId: string) => `${prefix}:budget:${accountId}:engine-waits-slot`;
 
-  /** 0 when a call may start now, else the ms to wait before asking again. */
-  async function takeRate(accountId: string, limit: AccountLimit, engine: boolean, id = member()): Promise<number> {
-    const wait = await redis.eval(
-      TAKE_RATE,
-      4,
+  // Sent by its hash (EVALSHA, the script text only once per connection): it runs once per platform
+  // call, and sending its text each time cost the worker more than the call's own request.
+  if (!(TAKE_RATE_COMMAND in redis)) redis.defineCommand(TAKE_RATE_COMMAND, { numberOfKeys: 4, lua: TAKE_RATE });
+  const takeRateScript = (redis as unknown as Record<typeof TAKE_RATE_COMMAND, TakeRateCommand>)[
+    TAKE_RATE_COMMAND
+  ].bind(redis);
+
+  /** How many of `asked` calls may start now (recorded under `id`), and the ms until the rest may ask again. */
+  async function takeRate(
+    accountId: string,
+    limit: AccountLimit,
+    engine: boolean,
+    id: string,
+    asked = 1,
+  ): Promise<{ started: number; waitMs: number }> {
+    const [started, waitMs] = (await takeRateScript(
       logKey(accountId),
       rateWaitKey(accountId),
       `${prefix}:budget:${accountId}:engine-active`,
@@ -151,20 +170,47 @@ export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_0
       id,
       Math.max(1, Math.floor(limit.ratePerSecond * SHARE_BESIDE_ENGINE)),
       Math.max(1, Math.floor(limit.ratePerSecond * READ_FLOOR)),
-    );
-    return Number(wait);
+      asked,
+    )) as [number, number];
+    return { started: Number(started), waitMs: Number(waitMs) };
   }
 
-  async function awaitEngineRate(accountId: string, limit: AccountLimit) {
-    const started = performance.now();
-    for (;;) {
-      const wait = await takeRate(accountId, limit, true);
-      if (wait === 0) {
-        observer?.waited({ accountId, wait: 'rate', seconds: since(started), callClass: 'engine' });
-        return;
+  /**
+   * Engine calls waiting for the rate, per account. One script call at a time asks for all of them
+   * and starts as many as the window allows: at 2,000 calls a second, one Redis round trip per call
+   * was most of what a call cost this process besides its own request.
+   */
+  const engineWaiters = new Map<string, { since: number; go: () => void; fail: (err: unknown) => void }[]>();
+
+  function awaitEngineRate(accountId: string, limit: AccountLimit): Promise<void> {
+    return new Promise<void>((go, fail) => {
+      const queue = engineWaiters.get(accountId);
+      const waiter = { since: performance.now(), go, fail };
+      if (queue) queue.push(waiter);
+      else {
+        engineWaiters.set(accountId, [waiter]);
+        void admitEngine(accountId, limit);
       }
-      await sleep(wait);
+    });
+  }
+
+  /** Admits the account's waiting engine calls, in the order they asked, until none is left. */
+  async function admitEngine(accountId: string, limit: AccountLimit) {
+    const queue = engineWaiters.get(accountId)!;
+    while (queue.length) {
+      const asked = queue.length;
+      try {
+        const { started, waitMs } = await takeRate(accountId, limit, true, member(), asked);
+        for (const w of queue.splice(0, started)) {
+          observer?.waited({ accountId, wait: 'rate', seconds: since(w.since), callClass: 'engine' });
+          w.go();
+        }
+        if (started < asked) await sleep(waitMs);
+      } catch (err) {
+        for (const w of queue.splice(0, asked)) w.fail(err);
+      }
     }
+    engineWaiters.delete(accountId);
   }
 
   const semaphore = (
@@ -263,8 +309,8 @@ export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_0
     };
     for (;;) {
       const id = member();
-      const wait = await takeRate(accountId, limit, false, id);
-      if (wait > 0) {
+      const { started: admitted, waitMs: wait } = await takeRate(accountId, limit, false, id);
+      if (admitted === 0) {
         if (Date.now() + wait > deadline) throw refuse(wait);
         await sleep(wait);
         continue;
@@ -276,7 +322,8 @@ export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_0
         observer?.waited({ accountId, wait: 'slot', seconds: since(rateAt), callClass });
         return slots;
       }
-      await Promise.all([redis.zrem(logKey(accountId), id), redis.zrem(sharedLogKey(accountId), id)]);
+      const point = `${id}:1`;
+      await Promise.all([redis.zrem(logKey(accountId), point), redis.zrem(sharedLogKey(accountId), point)]);
       if (Date.now() + SLOT_GRACE_MS > deadline) throw refuse(1000);
     }
   }

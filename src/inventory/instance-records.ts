@@ -115,25 +115,13 @@ const taggedTemplate = (accountId: string) => Prisma.sql`
   SELECT t."id" FROM "Template" t
   WHERE t."accountId" = ${accountId}::uuid AND t."deletedAt" IS NULL AND t."id"::text = r."tags"->>${TEMPLATE_TAG} AND (r."tags" ->> ${TASK_TAG}) IS NULL`;
 
-export function createInstanceRecords(prisma: PrismaClient) {
-  return {
-    /**
-     * Records what a platform reported. Ownership (template, task) is set
-     * once and never overwritten by a later plain sync; a machine with no
-     * owner given joins the template its tag names (see taggedTemplate).
-     */
-    async upsert(
-      accountId: string,
-      seen: ProviderInstance[],
-      owner: Ownership = {},
-      /** false: leave rows whose content did not change alone (no write, not returned); a sync needs true for lastSeenAt. */
-      touchUnchanged = true,
-    ): Promise<InstanceRow[]> {
-      if (seen.length === 0) return [];
-      const payload = JSON.stringify(
-        seen.map((i) => withoutNul({ ...i, launchedAt: i.launchedAt?.toISOString() ?? null })),
-      );
-      return prisma.$queryRaw<InstanceRow[]>`
+/** The one statement that writes what a platform reported into Instance rows (see `upsert`). */
+function upsertStatement(accountId: string, seen: ProviderInstance[], owner: Ownership, touchUnchanged: boolean) {
+  const rows = seen.map((i) => ({ ...i, launchedAt: i.launchedAt?.toISOString() ?? null }));
+  // A NUL is rare: one serialization, and a second only without them when the first holds one.
+  let payload = JSON.stringify(rows);
+  if (payload.includes('\\u0000')) payload = JSON.stringify(rows.map(withoutNul));
+  return Prisma.sql`
         INSERT INTO "Instance" AS cur ("id","accountId","providerId","templateId","taskId","name","status","statusRaw",
           "region","zone","instanceType","image","privateIps","publicIps","tags","providerData","launchedAt",
           "firstSeenAt","lastSeenAt","deletedAt")
@@ -155,8 +143,31 @@ export function createInstanceRecords(prisma: PrismaClient) {
           "taskId" = COALESCE(cur."taskId", EXCLUDED."taskId"),
           "lastSeenAt" = now(),
           "deletedAt" = CASE WHEN EXCLUDED."status" = 'deleted' THEN COALESCE(cur."deletedAt", now()) ELSE NULL END
-        ${touchUnchanged ? Prisma.empty : CHANGED_ONLY}
-        RETURNING *`;
+        ${touchUnchanged ? Prisma.empty : CHANGED_ONLY}`;
+}
+
+export function createInstanceRecords(prisma: PrismaClient) {
+  return {
+    /**
+     * Records what a platform reported and returns the rows written. Ownership (template, task) is
+     * set once and never overwritten by a later plain sync; a machine with no owner given joins the
+     * template its tag names (see taggedTemplate).
+     */
+    upsert(
+      accountId: string,
+      seen: ProviderInstance[],
+      owner: Ownership = {},
+      /** false: leave rows whose content did not change alone (no write, not returned); a sync needs true for lastSeenAt. */
+      touchUnchanged = true,
+    ): Promise<InstanceRow[]> {
+      if (seen.length === 0) return Promise.resolve([]);
+      return prisma.$queryRaw<InstanceRow[]>`${upsertStatement(accountId, seen, owner, touchUnchanged)} RETURNING *`;
+    },
+
+    /** As `upsert`, for callers that need no rows back (the engine's rounds): returns how many were written. */
+    record(accountId: string, seen: ProviderInstance[], owner: Ownership = {}, touchUnchanged = true): Promise<number> {
+      if (seen.length === 0) return Promise.resolve(0);
+      return prisma.$executeRaw`${upsertStatement(accountId, seen, owner, touchUnchanged)}`;
     },
 
     /** Marks one machine gone (the platform answered "no such machine"). */

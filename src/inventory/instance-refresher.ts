@@ -86,7 +86,7 @@ async function refreshHot(deps: RefresherDeps, account: AccountRow): Promise<boo
   const lagMs = provider.definition.listLagMs;
   for (const h of hot) {
     const seen = await provider.getInstance(h.providerId);
-    if (seen) await deps.records.upsert(account.id, [seen]);
+    if (seen) await deps.records.record(account.id, [seen]);
     // A machine made within the platform's lag may not be readable yet: only an older one is gone.
     else if (Date.now() - h.firstSeenAt.getTime() > lagMs) await deps.records.markDeleted(h.id);
   }

@@ -38,7 +38,7 @@ export function createInstanceSync(deps: {
     const gone: string[] = [];
     for (const u of unseen.slice(0, VERIFY_PER_SYNC)) {
       const seen = await provider.getInstance(u.providerId);
-      if (seen) await deps.records.upsert(accountId, [seen]);
+      if (seen) await deps.records.record(accountId, [seen]);
       else gone.push(u.id);
     }
     return deps.records.markManyDeleted(gone);
@@ -52,7 +52,7 @@ export function createInstanceSync(deps: {
     let pageToken: string | undefined;
     for (let pages = 0; pages < MAX_PAGES; pages++) {
       const page = await provider.listInstances({ pageToken, pageSize: PAGE_SIZE });
-      await deps.records.upsert(row.id, page.items);
+      await deps.records.record(row.id, page.items);
       if (!page.nextPageToken) {
         const gone = await settleUnseen(row.id, provider, startedAt);
         await deps.prisma.account.update({ where: { id: row.id }, data: { lastSyncedAt: startedAt } });

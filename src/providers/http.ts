@@ -1,6 +1,6 @@
 /**
- * The one HTTP client every adapter uses (undici): pooled keep-alive
- * connections per platform endpoint, a deadline per call, retries with
+ * The one HTTP client every adapter uses (undici): keep-alive connections
+ * per platform endpoint (as many as the account's budget lets calls run), a deadline per call, retries with
  * exponential backoff and full jitter for failures that are safe to retry
  * (honouring Retry-After), one log line per call with secrets kept out, and
  * a Prometheus histogram per platform and operation.
@@ -41,8 +41,6 @@ export interface HttpClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Extra header names whose values must never be logged (auth headers are always hidden). */
   secretHeaders?: string[];
-  /** Connections kept per endpoint. */
-  connections?: number;
   /** Reads envelope answers (success or failure inside an HTTP 200); see ResponseClassifier. */
   classify?: ResponseClassifier;
   /** Injected for tests of the backoff; defaults to Math.random. */
@@ -131,7 +129,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const random = options.random ?? Math.random;
   const base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
-  const dispatcher = new Agent({ connections: options.connections ?? 64, keepAliveTimeout: 10_000, pipelining: 1 });
+  // No cap on connections: the account's budget already bounds the calls in flight, across every
+  // process. A cap here was a second, hidden limit: an account allowed 200 calls at a time got 64.
+  const dispatcher = new Agent({ connections: null, keepAliveTimeout: 10_000, pipelining: 1 });
   const metrics = options.metrics ? metricsFor(options.metrics) : undefined;
   const log = options.logger.child({ provider: options.provider });
 

@@ -131,7 +131,7 @@ async function record(deps: EngineDeps, ctx: StepContext, batch: Created[], tags
     const machines: ProviderInstance[] = withId.map((c) =>
       placeholderInstance(c.instanceId!, c.item.marker, ctx.spec, tags),
     );
-    await deps.records.upsert(ctx.accountId, machines, { templateId: ctx.templateId, taskId: ctx.taskId });
+    await deps.records.record(ctx.accountId, machines, { templateId: ctx.templateId, taskId: ctx.taskId });
   }
   await deps.events.append(
     ctx.taskId,

@@ -137,7 +137,7 @@ export async function groupRound(
     } else if (step.do !== 'wait' && step.do !== 'create') steps.push({ item, step });
   }
   await applyBookkeepingBatch(deps, ctx, steps);
-  await deps.records.upsert(
+  await deps.records.record(
     ctx.accountId,
     items.flatMap((i) => (i.instanceId && byId.has(i.instanceId) ? [byId.get(i.instanceId)!] : [])),
     { templateId: ctx.templateId, taskId: ctx.taskId },

@@ -132,8 +132,8 @@ export async function observe(
     // Recorded: the page's own machines, and any second machine with a marker. Others the lists
     // returned (items already settled, or another page's) are not this page's to write.
     const extras = mine.filter((m) => !chosen.has(m) && m.name && (byName.get(m.name)?.length ?? 0) > 1);
-    await deps.records.upsert(ctx.accountId, [...chosen], { templateId: ctx.templateId, taskId: ctx.taskId }, false);
-    await deps.records.upsert(ctx.accountId, extras, {}, false);
+    await deps.records.record(ctx.accountId, [...chosen], { templateId: ctx.templateId, taskId: ctx.taskId }, false);
+    await deps.records.record(ctx.accountId, extras, {}, false);
 
     // Not listed (yet): a create answered by a job is followed through the job, which may name the
     // machine; a machine whose id is known is read by id, since lists may lag behind a create.
@@ -156,7 +156,7 @@ export async function observe(
         if (m) got.push(m);
       });
       for (const m of got) byItem.set(knownIds.get(m.providerId)!.id, m);
-      await deps.records.upsert(ctx.accountId, got, { templateId: ctx.templateId, taskId: ctx.taskId }, false);
+      await deps.records.record(ctx.accountId, got, { templateId: ctx.templateId, taskId: ctx.taskId }, false);
     }
   }
 
@@ -179,7 +179,7 @@ export async function observe(
     }
     const byId = new Map(found.map((m) => [m.providerId, m]));
     for (const item of deletes) byItem.set(item.id, item.instanceId ? byId.get(item.instanceId) : undefined);
-    await deps.records.upsert(ctx.accountId, found, {}, false);
+    await deps.records.record(ctx.accountId, found, {}, false);
   }
   return { byItem, jobs };
 }

@@ -115,7 +115,7 @@ export async function auditAccount(deps: EngineDeps, account: AccountRow): Promi
       if (!sent) continue;
       action = 'deleted';
     }
-    await deps.records.upsert(account.id, [f.machine], { templateId: f.templateId, taskId: f.taskId });
+    await deps.records.record(account.id, [f.machine], { templateId: f.templateId, taskId: f.taskId });
     if (action === 'deleted')
       await deps.prisma.instance.updateMany({
         where: { accountId: account.id, providerId: f.machine.providerId },

@@ -84,4 +84,32 @@ describe('account budget', () => {
     expect(worst).toBeLessThanOrEqual(limit.ratePerSecond + 1);
     expect(starts.length).toBeGreaterThanOrEqual(2 * limit.ratePerSecond);
   });
+
+  it('admits many engine lanes waiting at once together, never above the rate, and none is left waiting', async () => {
+    const budget = createAccountBudget(redis, iso.config.redisPrefix);
+    const id = account();
+    const limit = { concurrency: 40, ratePerSecond: 25 };
+    const starts: number[] = [];
+    // 40 lanes, 2 calls each: 80 calls for a rate of 25 a second, so most gates wait for the window.
+    await Promise.all(
+      Array.from({ length: 40 }, () =>
+        budget.lane(id, limit, async (gate) => {
+          for (let i = 0; i < 2; i++) {
+            await gate();
+            starts.push(Date.now());
+          }
+        }),
+      ),
+    );
+    expect(starts).toHaveLength(80);
+    starts.sort((a, b) => a - b);
+    let worst = 0;
+    for (let i = 0, j = 0; i < starts.length; i++) {
+      while (starts[i]! - starts[j]! >= 1000) j++;
+      worst = Math.max(worst, i - j + 1);
+    }
+    expect(worst).toBeLessThanOrEqual(limit.ratePerSecond + 1);
+    // Three full windows at least: the 80 calls could not have gone out faster.
+    expect(starts.at(-1)! - starts[0]!).toBeGreaterThanOrEqual(3_000);
+  });
 });
