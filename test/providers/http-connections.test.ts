@@ -13,7 +13,7 @@ const CALLS = 150;
 let server: Server;
 let open = 0;
 let peak = 0;
-let held: (() => void)[] = [];
+const held: (() => void)[] = [];
 
 beforeAll(async () => {
   // Holds every request until CALLS are open at once (or a second passed), then answers them all.
