@@ -14,7 +14,12 @@ const { values } = parseArgs({ options: { port: { type: 'string' }, database: { 
 const pool = new pg.Pool({ connectionString: values.database, max: 10 });
 const app = Fastify({ logger: false });
 app.get<{ Params: { id: string } }>('/rows/:id', async (req, reply) => {
-  const { rows } = await pool.query('SELECT * FROM "Instance" WHERE id = $1', [req.params.id]);
+  // Named, as the gateway's own read is: each connection parses and plans it once.
+  const { rows } = await pool.query({
+    name: 'row',
+    text: 'SELECT * FROM "Instance" WHERE id = $1',
+    values: [req.params.id],
+  });
   if (!rows[0]) return reply.code(404).send({ error: 'not found' });
   return rows[0];
 });

@@ -115,6 +115,22 @@ return {started, wait}
 const TAKE_RATE_COMMAND = 'cloudplaneTakeRate';
 type TakeRateCommand = (...keysThenArgs: (string | number)[]) => Promise<unknown>;
 
+/**
+ * A slot's lease in Redis. redis-semaphore renews a held lease on a timer and lets a renewal that
+ * Redis cannot answer reject with nothing to catch it: during a Redis outage that was an unhandled
+ * rejection, and the worker shut down. A renewal that fails is tried again at the next interval;
+ * a lease Redis really lost (it restarted) is simply taken again by whoever asks next.
+ */
+class SlotLease extends Semaphore {
+  protected override async _refresh(): Promise<boolean> {
+    try {
+      return await super._refresh();
+    } catch {
+      return true;
+    }
+  }
+}
+
 /** What other callers may use of a limit: the engine's reserve left out, never less than one. */
 export const sharedPart = (n: number) => Math.max(1, n - Math.floor(n * ENGINE_RESERVE));
 
@@ -220,7 +236,7 @@ export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_0
     attempts = Number.POSITIVE_INFINITY,
     retryInterval = 10,
   ) =>
-    new Semaphore(redis, key, size, {
+    new SlotLease(redis, key, size, {
       lockTimeout: leaseMs,
       acquireTimeout,
       acquireAttemptsLimit: attempts,
@@ -233,7 +249,7 @@ export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_0
    * The engine's slot: one quick attempt; when the slots are all taken, it marks itself waiting
    * (which keeps other callers from taking the next free slot) for as long as it waits.
    */
-  async function engineSlot(accountId: string, limit: AccountLimit): Promise<Semaphore> {
+  async function engineSlot(accountId: string, limit: AccountLimit): Promise<SlotLease> {
     const started = performance.now();
     const quick = semaphore(slotKey(accountId), limit.concurrency, 10 * 60_000, 1);
     if (await quick.tryAcquire()) {

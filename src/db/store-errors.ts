@@ -44,6 +44,17 @@ export class StoreTimeoutError extends Error {
   }
 }
 
+/** A store connection that failed under a query we sent ourselves (not through Prisma, which names its own). */
+export class StoreConnectionError extends Error {
+  constructor(
+    readonly store: Store,
+    cause: unknown,
+  ) {
+    super(`${store} connection failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'StoreConnectionError';
+  }
+}
+
 interface Inspectable {
   name?: unknown;
   code?: unknown;
@@ -53,7 +64,7 @@ interface Inspectable {
 }
 
 function classify(e: Inspectable): Store | null {
-  if (e instanceof StoreTimeoutError) return e.store;
+  if (e instanceof StoreTimeoutError || e instanceof StoreConnectionError) return e.store;
   const name = typeof e.name === 'string' ? e.name : '';
   const code = typeof e.code === 'string' ? e.code : '';
   const message = typeof e.message === 'string' ? e.message : '';

@@ -4,6 +4,7 @@
  * paging cost the same whatever the platform; syncs and single reads keep
  * it current. One statement writes a whole page of machines.
  */
+import { readRows } from '../db/client.ts';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import type { Instance, ProviderInstance, Tags } from '../domain/instance.ts';
 import type { MachineSpec } from '../domain/machine-spec.ts';
@@ -146,6 +147,13 @@ function upsertStatement(accountId: string, seen: ProviderInstance[], owner: Own
         ${touchUnchanged ? Prisma.empty : CHANGED_ONLY}`;
 }
 
+/** One machine and its account's platform: a cached read's whole query. */
+const FIND_WITH_KIND = {
+  name: 'instance-find-with-kind',
+  text: `SELECT i.*, i."status"::text AS "status", a."provider" FROM "Instance" i
+    JOIN "Account" a ON a."id" = i."accountId" WHERE i."id" = $1::uuid`,
+};
+
 export function createInstanceRecords(prisma: PrismaClient) {
   return {
     /**
@@ -212,9 +220,7 @@ export function createInstanceRecords(prisma: PrismaClient) {
 
     /** One record and its account's provider kind, in one indexed read: what a cached read needs. */
     async findWithKind(id: string): Promise<(InstanceRow & { provider: string }) | null> {
-      const rows = await prisma.$queryRaw<(InstanceRow & { provider: string })[]>`
-        SELECT i.*, i."status"::text AS "status", a."provider" FROM "Instance" i
-        JOIN "Account" a ON a."id" = i."accountId" WHERE i."id" = ${id}::uuid`;
+      const rows = await readRows<InstanceRow & { provider: string }>(prisma, FIND_WITH_KIND, [id]);
       return rows[0] ?? null;
     },
   };

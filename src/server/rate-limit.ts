@@ -1,6 +1,8 @@
 /**
  * Per-API-key request limits, shared by every API replica through Redis
- * (@fastify/rate-limit's Redis store: one counter per key and window).
+ * (@fastify/rate-limit with one counter per key and window in Redis; the
+ * requests of a key that arrive together are counted together:
+ * rate-limit-store.ts).
  *
  * - Keyed by the API key's id once auth has run (this hook is registered
  *   after auth's), by the client IP for requests without a key (docs, the
@@ -18,6 +20,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 import { ApiError } from '../domain/errors.ts';
+import { coalescingRedisStore } from './rate-limit-store.ts';
 import type { OpsMetrics } from './metrics.ts';
 
 export interface RateLimitOptions {
@@ -57,8 +60,7 @@ export const rateLimitPlugin = fp<RateLimitOptions>(
     await app.register(fastifyRateLimit, {
       // No route hooks of its own: the hook below calls the limiter, so it runs after auth and can skip.
       global: false,
-      redis: o.redis,
-      nameSpace: `${o.prefix}:rate-limit:`,
+      store: coalescingRedisStore(o.redis, `${o.prefix}:rate-limit:`, o.windowMs),
       timeWindow: o.windowMs,
       max: (req) => (req.principal ? o.perKey[req.principal.keyId.toLowerCase()] : undefined) ?? o.max,
       keyGenerator: keyOf,

@@ -107,6 +107,27 @@ describe('in one process', () => {
     }
   });
 
+  it('counts requests of one key that arrive together one by one: each its own place, none over', async () => {
+    const app = await startTestApp(iso, { rateLimit: { max: 10, windowMs: 60_000 } });
+    try {
+      const key = (await t.apiKeys.create('burst', ['read'])).key;
+      const answers = await Promise.all(
+        Array.from({ length: 14 }, () =>
+          app.app.inject({ method: 'GET', url: '/v1/providers', headers: { authorization: `Bearer ${key}` } }),
+        ),
+      );
+      expect(answers.filter((a) => a.statusCode === 200)).toHaveLength(10);
+      expect(answers.filter((a) => a.statusCode === 429)).toHaveLength(4);
+      const remaining = answers
+        .filter((a) => a.statusCode === 200)
+        .map((a) => Number(/r=(\d+)/.exec(String(a.headers['ratelimit']))![1]))
+        .sort((x, y) => x - y);
+      expect(remaining).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('gives a key its own limit when configured, and limits requests without a key by address', async () => {
     const special = await t.apiKeys.create('special', ['read']);
     const app = await startTestApp(iso, { rateLimit: { max: 1, windowMs: 60_000, perKey: { [special.view.id]: 3 } } });
