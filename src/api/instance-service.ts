@@ -19,7 +19,7 @@ import type { Provider } from '../providers/registry.ts';
 import { ProviderError } from '../providers/contract.ts';
 import type { IdempotencyHandle } from '../server/idempotency.ts';
 import { createSingleCreate, type CreateInstanceInput } from './instance-create.ts';
-import { keyset, toPage } from './pagination.ts';
+import { decodeCursor, toPage } from './pagination.ts';
 
 export interface InstanceListQuery {
   limit: number;
@@ -60,19 +60,6 @@ export function createInstanceService(deps: {
 }) {
   const { prisma, records } = deps;
   const freshness = createFreshness({ prisma, ...deps.freshness });
-  // An account's provider kind never changes: learnt once per process, so a list page is one query.
-  const kinds = new Map<string, string>();
-  async function kindsOf(accountIds: string[]): Promise<Map<string, string>> {
-    const missing = [...new Set(accountIds)].filter((id) => !kinds.has(id));
-    if (missing.length) {
-      const rows = await prisma.account.findMany({
-        where: { id: { in: missing } },
-        select: { id: true, provider: true },
-      });
-      for (const r of rows) kinds.set(r.id, r.provider);
-    }
-    return kinds;
-  }
   const createOne = createSingleCreate(deps);
 
   async function load(id: string) {
@@ -184,33 +171,24 @@ export function createInstanceService(deps: {
       }
       // The first page says which accounts in scope have records older than the refresher should allow.
       const staleAccounts = q.cursor ? [] : await freshness.staleIn({ account: q.account, provider: q.provider });
-      const page = keyset('firstSeenAt', 'desc', q.cursor);
+      const after = decodeCursor(q.cursor);
       const [tagKey, ...tagValue] = q.tag ? q.tag.split('=') : [];
-      const where: Prisma.InstanceWhereInput = {
-        AND: [
-          page.where,
-          {
-            accountId: q.account,
-            templateId: q.template,
-            status: q.status,
-            account: q.provider ? { provider: q.provider } : undefined,
-            deletedAt: q.includeDeleted || q.status === 'deleted' ? undefined : null,
-            tags: tagKey ? { path: [tagKey], equals: tagValue.join('=') } : undefined,
-          },
-        ],
-      };
-      const rows = await prisma.instance.findMany({
-        where,
-        orderBy: page.orderBy as Prisma.InstanceOrderByWithRelationInput[],
+      const rows = await records.list({
+        accountId: q.account,
+        templateId: q.template,
+        status: q.status,
+        provider: q.provider,
+        includeDeleted: q.includeDeleted || q.status === 'deleted',
+        tag: tagKey ? { key: tagKey, value: tagValue.join('=') } : undefined,
+        after: after && { at: new Date(after.at), id: after.id },
         take: q.limit + 1,
       });
-      const kindOf = await kindsOf(rows.map((r) => r.accountId));
       return {
         page: toPage(
           rows,
           q.limit,
           (r) => r.firstSeenAt,
-          (r) => toInstanceView(r, kindOf.get(r.accountId)!),
+          (r) => toInstanceView(r, r.provider),
         ),
         staleAccounts,
       };

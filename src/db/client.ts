@@ -25,7 +25,7 @@ export function createPrisma({ databaseUrl, poolSize = 10 }: DbOptions): PrismaC
  * straight to the client's pool as a named statement (each connection parses and plans it once).
  * Through Prisma, its own work per query and PostgreSQL's parse and plan were most of such a read's
  * cost (bench/README.md). A connection that fails is a store outage, as Prisma's would be.
- * `text` must be a constant: every value travels in `values`.
+ * `text` is built from constant fragments only (one text per name): every value travels in `values`.
  */
 export async function readRows<T extends pg.QueryResultRow>(
   prisma: PrismaClient,

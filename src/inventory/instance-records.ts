@@ -147,6 +147,52 @@ function upsertStatement(accountId: string, seen: ProviderInstance[], owner: Own
         ${touchUnchanged ? Prisma.empty : CHANGED_ONLY}`;
 }
 
+/** What a page of the instance list is filtered by; `after` is the keyset position (newest first). */
+export interface InstanceListFilter {
+  accountId?: string | undefined;
+  templateId?: string | undefined;
+  status?: string | undefined;
+  provider?: string | undefined;
+  includeDeleted: boolean;
+  tag?: { key: string; value: string } | undefined;
+  after?: { at: Date; id: string } | undefined;
+  take: number;
+}
+
+/**
+ * A page of the list as one statement per combination of filters: every fragment is constant and
+ * every value a parameter, so each combination is one named statement with a plan of its own (an
+ * account's page keeps its index). The list is what dashboards poll; through Prisma, mapping its
+ * rows cost more than the rest of the request (bench/README.md).
+ */
+function listStatement(f: InstanceListFilter): { statement: { name: string; text: string }; values: unknown[] } {
+  const values: unknown[] = [];
+  const param = (v: unknown) => `$${values.push(v)}`;
+  const where: string[] = [];
+  let shape = 0;
+  const when = (bit: number, on: boolean, fragment: () => string) => {
+    if (!on) return;
+    shape |= bit;
+    where.push(fragment());
+  };
+  when(1, !!f.accountId, () => `i."accountId" = ${param(f.accountId)}::uuid`);
+  when(2, !!f.templateId, () => `i."templateId" = ${param(f.templateId)}::uuid`);
+  when(4, !!f.status, () => `i."status" = ${param(f.status)}::"InstanceStatus"`);
+  when(8, !!f.provider, () => `a."provider" = ${param(f.provider)}`);
+  when(16, !f.includeDeleted, () => `i."deletedAt" IS NULL`);
+  when(32, !!f.tag, () => `i."tags" ->> ${param(f.tag!.key)} = ${param(f.tag!.value)}`);
+  when(
+    64,
+    !!f.after,
+    () => `(i."firstSeenAt", i."id") < (${param(f.after!.at)}::timestamptz, ${param(f.after!.id)}::uuid)`,
+  );
+  const text = `SELECT i.*, i."status"::text AS "status", a."provider" FROM "Instance" i
+    JOIN "Account" a ON a."id" = i."accountId"
+    ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY i."firstSeenAt" DESC, i."id" DESC LIMIT ${param(f.take)}::int`;
+  return { statement: { name: `instance-list-${shape}`, text }, values };
+}
+
 /** One machine and its account's platform: a cached read's whole query. */
 const FIND_WITH_KIND = {
   name: 'instance-find-with-kind',
@@ -219,6 +265,12 @@ export function createInstanceRecords(prisma: PrismaClient) {
       prisma.instance.findUnique({ where: { id }, include: { account: { select: { provider: true } } } }),
 
     /** One record and its account's provider kind, in one indexed read: what a cached read needs. */
+    /** A page of machines, newest first, each with its account's platform. */
+    list(filter: InstanceListFilter): Promise<(InstanceRow & { provider: string })[]> {
+      const { statement, values } = listStatement(filter);
+      return readRows<InstanceRow & { provider: string }>(prisma, statement, values);
+    },
+
     async findWithKind(id: string): Promise<(InstanceRow & { provider: string }) | null> {
       const rows = await readRows<InstanceRow & { provider: string }>(prisma, FIND_WITH_KIND, [id]);
       return rows[0] ?? null;
