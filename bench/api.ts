@@ -19,6 +19,8 @@
  *
  *   npm run bench:api -- [--seconds 3] [--rounds 3] [--connections 50] [--rate 50] [--expand 40]
  *                        [--only reads|burst|list] [--rows 1000000]
+ *                        [--target "instances/{id}"]   # only the read targets whose name has this
+ *                        [--api-flags="--cpu-prof --cpu-prof-dir=/tmp/p"]   # Node flags for the gateway
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
