@@ -108,38 +108,43 @@ const alive = (pid: number) => {
   }
 };
 
+/** Role `all` on its own database and free ports, started by `command`; its output collected. */
+async function startAll(command: string, args: string[]) {
+  const own = await isolate();
+  const [port, simBase] = [await freeRange(1), await freeRange(6)];
+  const child = spawn(command, args, {
+    cwd: fileURLToPath(new URL('../../', import.meta.url)),
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ...roleEnv(own, {
+        PORT: String(port),
+        CLOUDPLANE_SIM_BASE_PORT: String(simBase),
+        CLOUDPLANE_ADMIN_API_KEY: adminKey(),
+      }),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { own, port, child, exited, output: () => out };
+}
+
 describe('SIGTERM while the service is still starting', () => {
   it('ends the start cleanly: exit 0, no "failed to start"', async () => {
-    const own = await isolate();
-    const [port, simBase] = [await freeRange(1), await freeRange(6)];
-    const root = fileURLToPath(new URL('../../', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'all'], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        ...roleEnv(own, {
-          PORT: String(port),
-          CLOUDPLANE_SIM_BASE_PORT: String(simBase),
-          CLOUDPLANE_ADMIN_API_KEY: adminKey(),
-        }),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const { own, child, exited, output } = await startAll(process.execPath, ['--import', 'tsx', 'src/main.ts', 'all']);
     try {
       // Mid-start: one demo account is made, the others, the port and the worker come next.
-      await vi.waitFor(() => expect(out).toContain('"msg":"registered demo account for the simulator"'), {
+      await vi.waitFor(() => expect(output()).toContain('"msg":"registered demo account for the simulator"'), {
         timeout: 60_000,
         interval: 5,
       });
       child.kill('SIGTERM');
-      expect(await exited, out.slice(-4000)).toBe(0);
-      expect(out).not.toContain('failed to start');
-      expect(out).toMatch(/"msg":"shut down"/);
+      expect(await exited, output().slice(-4000)).toBe(0);
+      expect(output()).not.toContain('failed to start');
+      expect(output()).toMatch(/"msg":"shut down"/);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
       await own.close();
@@ -149,29 +154,10 @@ describe('SIGTERM while the service is still starting', () => {
 
 describe('npm start', () => {
   it('stops the service when npm itself gets SIGTERM', async () => {
-    const own = await isolate();
-    const [port, simBase] = [await freeRange(1), await freeRange(6)];
-    const root = fileURLToPath(new URL('../../', import.meta.url));
-    const npm = spawn('npm', ['start'], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        ...roleEnv(own, {
-          PORT: String(port),
-          CLOUDPLANE_SIM_BASE_PORT: String(simBase),
-          CLOUDPLANE_ADMIN_API_KEY: adminKey(),
-        }),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    npm.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    npm.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const npmExited = new Promise<number | null>((resolve) => npm.on('exit', (code) => resolve(code)));
+    const { own, port, child: npm, exited: npmExited, output } = await startAll('npm', ['start']);
     let tree: number[] = [];
     try {
-      await untilHealthy(`http://127.0.0.1:${port}`, { output: () => out });
+      await untilHealthy(`http://127.0.0.1:${port}`, { output });
       // Whatever npm runs the script with (a shell, then node), all of it must go.
       tree = descendants(npm.pid!);
       expect(tree.length).toBeGreaterThan(0);
@@ -179,10 +165,10 @@ describe('npm start', () => {
       const asked = Date.now();
       npm.kill('SIGTERM');
       // On failure, show what the service printed: an exit code alone does not say why.
-      expect(await npmExited, out.slice(-4000)).toBe(0);
+      expect(await npmExited, output().slice(-4000)).toBe(0);
       const ms = Date.now() - asked;
       expect(tree.filter(alive)).toEqual([]);
-      expect(out).toMatch(/"msg":"shut down"/);
+      expect(output()).toMatch(/"msg":"shut down"/);
       expect(ms).toBeLessThan(10_000);
       console.log(`npm start: npm and its processes ${tree.join(', ')} gone ${ms} ms after SIGTERM to npm`);
     } finally {

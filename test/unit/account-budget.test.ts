@@ -21,6 +21,17 @@ afterAll(async () => {
   await iso?.close();
 });
 
+/** The most calls started in any sliding second. */
+function busiestSecond(starts: number[]): number {
+  const sorted = [...starts].sort((a, b) => a - b);
+  let worst = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[i]! - sorted[j]! >= 1000) j++;
+    worst = Math.max(worst, i - j + 1);
+  }
+  return worst;
+}
+
 const outcome = (p: Promise<unknown>) =>
   p.then(
     () => 'ok' as const,
@@ -74,12 +85,7 @@ describe('account budget', () => {
       while (Date.now() < until) await budget.run(id, limit, call, opts).catch(() => undefined);
     };
     await Promise.all([loop(), loop(), ...Array.from({ length: 4 }, () => loop({ class: 'api', waitMs: 50 }))]);
-    starts.sort((a, b) => a - b);
-    let worst = 0;
-    for (let i = 0, j = 0; i < starts.length; i++) {
-      while (starts[i]! - starts[j]! >= 1000) j++;
-      worst = Math.max(worst, i - j + 1);
-    }
+    const worst = busiestSecond(starts);
     // Local clock vs Redis clock jitter aside, a second never holds more than the rate.
     expect(worst).toBeLessThanOrEqual(limit.ratePerSecond + 1);
     expect(starts.length).toBeGreaterThanOrEqual(2 * limit.ratePerSecond);
@@ -102,14 +108,9 @@ describe('account budget', () => {
       ),
     );
     expect(starts).toHaveLength(80);
-    starts.sort((a, b) => a - b);
-    let worst = 0;
-    for (let i = 0, j = 0; i < starts.length; i++) {
-      while (starts[i]! - starts[j]! >= 1000) j++;
-      worst = Math.max(worst, i - j + 1);
-    }
+    const worst = busiestSecond(starts);
     expect(worst).toBeLessThanOrEqual(limit.ratePerSecond + 1);
     // Three full windows at least: the 80 calls could not have gone out faster.
-    expect(starts.at(-1)! - starts[0]!).toBeGreaterThanOrEqual(3_000);
+    expect(Math.max(...starts) - Math.min(...starts)).toBeGreaterThanOrEqual(3_000);
   });
 });
