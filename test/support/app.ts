@@ -1,12 +1,10 @@
 import { Writable } from 'node:stream';
 /** Builds the real app on an isolated database and Redis prefix, with keys of each scope. */
 import { createPrisma } from '../../src/db/client.ts';
-import { bullConnection, createRedis } from '../../src/db/redis.ts';
-import { createQueue } from '../../src/tasks/queue.ts';
+import { createRedis } from '../../src/db/redis.ts';
 import { createLogger } from '../../src/logger.ts';
 import { buildApp } from '../../src/server/app.ts';
-import { createMetricsRegistry } from '../../src/server/metrics.ts';
-import { createServices } from '../../src/server/services.ts';
+import { startTestServices } from './app-services.ts';
 import type { Isolated } from './context.ts';
 
 export interface TestAppOptions {
@@ -28,26 +26,10 @@ export async function startTestApp(iso: Isolated, options: TestAppOptions = {}) 
         new Writable({ write: (chunk: Buffer, _e, done) => (capture.push(chunk.toString()), done()) }),
       )
     : createLogger('silent');
-  const metrics = createMetricsRegistry();
-  const general = createRedis(iso.config.redisUrl, { enableOfflineQueue: true });
-  const subscriber = createRedis(iso.config.redisUrl, { enableOfflineQueue: true });
-  await Promise.all([general.connect(), subscriber.connect()]);
-  const queue = createQueue({ connection: bullConnection(iso.config.redisUrl), prefix: iso.config.redisPrefix });
+  const stores = await startTestServices(iso, prisma, logger);
+  const { metrics, general, queue, services } = stores;
   const limiterRedis = options.rateLimit?.redisUrl ? createRedis(options.rateLimit.redisUrl) : general;
   if (limiterRedis !== general) void limiterRedis.connect().catch(() => undefined);
-  const services = createServices({
-    prisma,
-    logger,
-    metrics,
-    secretKey: iso.config.secretKey,
-    inventoryTtlMs: iso.config.inventoryTtlMs,
-    catalogTtlMs: iso.config.catalogTtlMs,
-    redis: general,
-    subscriber,
-    redisPrefix: iso.config.redisPrefix,
-    queue,
-    tasks: { ...iso.config.tasks, maxAttempts: 5 },
-  });
   const apiKeys = services.apiKeys;
   const app = await buildApp({
     logger,
@@ -107,11 +89,8 @@ export async function startTestApp(iso: Isolated, options: TestAppOptions = {}) 
     call,
     async close() {
       await app.close();
-      await services.close();
-      await queue.close();
-      general.disconnect();
-      limiterRedis.disconnect();
-      subscriber.disconnect();
+      await stores.close();
+      if (limiterRedis !== general) limiterRedis.disconnect();
       redis.disconnect();
       await prisma.$disconnect();
     },
