@@ -23,11 +23,13 @@
  *                        [--only reads|burst|list] [--rows 1000000]
  *                        [--target "instances/{id}"]   # only the read targets whose name has this
  *                        [--api-flags="--cpu-prof --cpu-prof-dir=/tmp/p"]   # Node flags for the gateway
+ *                        [--lead 1500]   # the burst runs this long before the expand is submitted
  *                        [--debug]   # the platform's calls of each timed expand of the burst
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -51,6 +53,8 @@ const { values: args } = parseArgs({
     records: { type: 'string', default: '10000' },
     rate: { type: 'string', default: '50' },
     expand: { type: 'string', default: '40' },
+    /** How long the burst runs before the expand is submitted (0: they start together). */
+    lead: { type: 'string', default: '0' },
     rows: { type: 'string', default: '1000000' },
     only: { type: 'string' },
     'api-flags': { type: 'string', default: '' },
@@ -66,6 +70,7 @@ const connections = Number(args.connections);
 const recordCount = Number(args.records);
 const rate = Number(args.rate);
 const expandCount = Number(args.expand);
+const lead = Number(args.lead);
 const phases = new Set(args.only ? [args.only] : ['reads', 'burst', 'list']);
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -311,19 +316,26 @@ async function main() {
       if (args.debug) timeline(`expand alone, round ${round + 1}`, aloneFrom);
       await quiet();
       sim.engine.calls.reset();
-      const burstFrom = Date.now();
-      const task = expand(expandCount);
-      const load = await paced({
+      // The burst starts `--lead` ms before the expand (0: together); the expand is timed from its own row.
+      // Resolved with the expand's promise, so the burst lasts until the expand is final.
+      let submit!: (task: Promise<unknown>) => void;
+      const submitted = new Promise<unknown>((r) => (submit = r));
+      const load = paced({
         origin: gateway,
         perSecond: rate * 10,
         maxInFlight: 200,
         path: () => `/v1/instances/${pick()}?refresh=true`,
         headers: auth,
-        until: task,
+        until: submitted,
       });
+      if (lead > 0) await sleep(lead);
+      const burstFrom = Date.now();
+      const task = expand(expandCount);
+      submit(task);
+      const answered = await load;
       burst.push((await task).ms);
       if (args.debug) timeline(`expand during the burst, round ${round + 1}`, burstFrom);
-      for (const [s, n] of Object.entries(load.statuses)) answers[Number(s)] = (answers[Number(s)] ?? 0) + n;
+      for (const [s, n] of Object.entries(answered.statuses)) answers[Number(s)] = (answers[Number(s)] ?? 0) + n;
       // The platform's busiest sliding second: every call it saw, and the reads among them.
       const seen = sim.engine.calls.recent(2_000);
       const at = seen.map((c) => c.at).sort((a, b) => a - b);
@@ -336,7 +348,7 @@ async function main() {
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     out(
-      `\nburst: ?refresh=true reads at ${rate * 10}/s against an account limited to ${rate} calls/s, during an expand of ${expandCount}`,
+      `\nburst: ?refresh=true reads at ${rate * 10}/s against an account limited to ${rate} calls/s, during an expand of ${expandCount}${lead ? ` (the burst started ${lead} ms before it)` : ''}`,
     );
     out(`answers to the burst          ${JSON.stringify(answers)}  (503 = budget spent, with Retry-After)`);
     out(`platform's busiest second     ${worstSecond} calls (${worstReads} of them reads); limit ${rate}`);
