@@ -4,8 +4,8 @@
  * taking work, finish or hand back what is in flight, close connections,
  * exit. A second signal or the grace period running out forces the exit.
  */
-// First, before any other module allocates: how the heap grows (see the module).
-import './heap-growth.ts';
+// First, before any other module allocates or compiles: V8's memory settings (see the module).
+import './v8-flags.ts';
 import closeWithGrace from 'close-with-grace';
 import { z } from 'zod';
 import { ConfigError, loadConfig, type Config } from './config.ts';
