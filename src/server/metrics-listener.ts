@@ -2,7 +2,7 @@
  * A small HTTP listener for a process that serves no API (the worker role):
  * GET /metrics (same token rule as the API's) and GET /healthz, nothing else.
  */
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logger.ts';
 import { metricsPlugin } from './metrics.ts';
@@ -20,7 +20,8 @@ export interface MetricsListenerOptions {
 export async function startMetricsListener(opts: MetricsListenerOptions) {
   const app = Fastify({
     loggerInstance: opts.logger.child({ component: 'metrics-listener' }),
-    disableRequestLogging: true,
+    // Scrapes arrive every few seconds; their access lines would drown the worker's own.
+    logController: new LogController({ disableRequestLogging: true }),
   });
   await app.register(problemsPlugin, {});
   await app.register(metricsPlugin, { registry: opts.registry, token: opts.token });
