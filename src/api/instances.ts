@@ -7,6 +7,7 @@ import { ProviderKind } from '../domain/providers.ts';
 import { toProblem } from '../server/problems.ts';
 import type { InstanceService } from './instance-service.ts';
 import { PageQuery, pageOf } from './pagination.ts';
+import { plainJson } from './plain-json.ts';
 
 const IdParams = z.object({ id: z.uuid() });
 const boolString = z
@@ -35,14 +36,6 @@ const ReadQuery = z.object({
     'Read the machine from its platform now, through the account budget (also `Cache-Control: no-cache`)',
   ),
 });
-
-/**
- * The hot read routes answer objects built field by field from records (toInstanceView), so their
- * shape is ours already: they are written with JSON.stringify instead of being parsed by zod again
- * on every request, which cost a list page of 50 machines most of its time. The response schema
- * still documents them.
- */
-const plainJson = () => (data: unknown) => JSON.stringify(data);
 
 /** `Cache-Control: no-cache` asks for a live read, as `?refresh=true` does. */
 const wantsLive = (headers: { 'cache-control'?: string | undefined }) =>

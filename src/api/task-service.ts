@@ -10,7 +10,10 @@ import type { ExpandRequest, ShrinkRequest, Task, TaskKind, TaskStatus } from '.
 import { FINAL_TASK_STATUSES } from '../domain/task.ts';
 import { toInstanceView } from '../inventory/instance-records.ts';
 import { createAdmission } from '../tasks/admission.ts';
+import { readRows } from '../db/client.ts';
 import { keyset, toPage } from './pagination.ts';
+
+const TASK_BY_ID = { name: 'task-by-id', text: 'SELECT * FROM "Task" WHERE "id" = $1' };
 
 export function toTaskView(row: TaskRow): Task {
   const params = row.params as { onFailure?: 'keep' | 'rollback'; policy?: 'newest' | 'oldest' };
@@ -84,7 +87,8 @@ export function createTaskService(deps: Parameters<typeof createAdmission>[0]) {
     },
 
     async get(id: string): Promise<Task> {
-      const row = await prisma.task.findUnique({ where: { id } });
+      // Polled by dashboards and pipelines while a task runs: a named statement, as instance reads are.
+      const [row] = await readRows<TaskRow>(prisma, TASK_BY_ID, [id]);
       if (!row) throw notFound('task', id);
       return toTaskView(row);
     },

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { Instance } from '../domain/instance.ts';
 import { ExpandRequest, ItemState, ShrinkRequest, Task, TaskKind, TaskStatus } from '../domain/task.ts';
 import { PageQuery, pageOf } from './pagination.ts';
+import { plainJson } from './plain-json.ts';
 import type { EventWaker } from './task-event-waker.ts';
 import type { TaskService } from './task-service.ts';
 import type { OperationContract } from '../server/openapi-contract.ts';
@@ -156,6 +157,8 @@ export const taskRoutes: FastifyPluginAsyncZod<{ tasks: TaskService; waker: Even
     '/v1/tasks/:id',
     {
       config: { scope: 'read' },
+      // Dashboards and pipelines poll it while a task runs.
+      serializerCompiler: plainJson,
       schema: {
         operationId: 'getTask',
         tags,
