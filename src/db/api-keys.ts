@@ -10,6 +10,12 @@
  * could miss a revoke then), after which the database is asked again. When
  * the subscription comes back, everything cached is dropped: revokes sent
  * meanwhile were lost. See docs/reads.md.
+ *
+ * A key in use is checked again shortly before its trust runs out, off the
+ * request's path, and concurrent lookups of one key share one query: when the
+ * entry of a dashboard's key expired, each of its 50 requests in flight used
+ * to ask the database at once, and every reader of the process waited for
+ * the 50 queries (the p99 of a cached read, bench/README.md).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -21,6 +27,8 @@ import { createAuditLog, type AuditLog } from './audit.ts';
 const TRUST_MS = 10_000;
 /** How long while they may not (the subscription is down). */
 const DEGRADED_TRUST_MS = 1_000;
+/** Past this share of its trust, a key that is used is checked again in the background. */
+const RECHECK_AFTER = 0.8;
 /** lastUsedAt is written at most this often per key (and never on the request's path). */
 const TOUCH_EVERY_MS = 60_000;
 /** Distinct keys kept per process; a flood of unknown keys is not cached at all. */
@@ -67,8 +75,16 @@ export function createApiKeyRepository(
   revocations?: KeyRevocations,
 ) {
   const cache = new Map<string, Cached>();
+  /** Lookups in flight, by hash: concurrent requests with one key share one query. */
+  const lookups = new Map<string, Promise<Principal | null>>();
+  /**
+   * Bumped whenever entries are dropped (a revoke, a lost subscription): a lookup that read the row
+   * before such a drop answers its own request but must not put the key back into the cache.
+   */
+  let generation = 0;
   const channel = revocations ? `${revocations.prefix}:api-keys:revoked` : undefined;
   const drop = (keyId: string) => {
+    generation++;
     for (const [hash, c] of cache) if (c.principal.keyId === keyId) cache.delete(hash);
   };
   if (revocations && channel) {
@@ -77,7 +93,10 @@ export function createApiKeyRepository(
       if (ch === channel) drop(keyId);
     });
     // Back after a disconnect (ioredis subscribes again by itself): revokes sent meanwhile were lost.
-    subscriber.on('ready', () => cache.clear());
+    subscriber.on('ready', () => {
+      generation++;
+      cache.clear();
+    });
     subscriber.subscribe(channel).catch(() => undefined);
   }
   const trustMs = () => (revocations?.subscriber.status === 'ready' ? TRUST_MS : DEGRADED_TRUST_MS);
@@ -107,6 +126,31 @@ export function createApiKeyRepository(
     lastUsedAt: row.lastUsedAt,
     revokedAt: row.revokedAt,
   });
+  /** Reads the key's row (one query per key at a time) and caches it unless a drop came meanwhile. */
+  const lookup = (hash: string): Promise<Principal | null> => {
+    const inFlight = lookups.get(hash);
+    if (inFlight) return inFlight;
+    const startedAt = Date.now();
+    const startedGeneration = generation;
+    const read = (async () => {
+      const row = await prisma.apiKey.findUnique({ where: { hash } });
+      if (!row || row.revokedAt) {
+        cache.delete(hash);
+        return null;
+      }
+      const principal = { keyId: row.id, name: row.name, scopes: row.scopes.map((s) => Scope.parse(s)) };
+      if (generation === startedGeneration) {
+        const known = cache.get(hash);
+        if (!known && cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
+        // Trusted from when the row was asked for, not from when it arrived.
+        const touchedAt = Math.max(known?.touchedAt ?? 0, row.lastUsedAt?.getTime() ?? 0);
+        cache.set(hash, { principal, at: startedAt, touchedAt });
+      }
+      return principal;
+    })().finally(() => lookups.delete(hash));
+    lookups.set(hash, read);
+    return read;
+  };
   const audited = (verb: 'create' | 'revoke', before: ApiKeyView | null, after: ApiKeyView) => ({
     action: `api_key.${verb}`,
     resourceType: 'api_key' as const,
@@ -121,18 +165,17 @@ export function createApiKeyRepository(
       const hash = hashApiKey(key);
       const now = Date.now();
       const hit = cache.get(hash);
-      if (hit && now - hit.at < trustMs()) {
+      const age = hit ? now - hit.at : Number.POSITIVE_INFINITY;
+      if (hit && age < trustMs()) {
         touch(hit, now);
+        // Its entry is renewed before it runs out; until then the entry is still trusted.
+        if (age > trustMs() * RECHECK_AFTER) lookup(hash).catch(() => undefined);
         return hit.principal;
       }
       cache.delete(hash);
-      const row = await prisma.apiKey.findUnique({ where: { hash } });
-      if (!row || row.revokedAt) return null;
-      const principal = { keyId: row.id, name: row.name, scopes: row.scopes.map((s) => Scope.parse(s)) };
-      if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
-      const entry = { principal, at: now, touchedAt: row.lastUsedAt?.getTime() ?? 0 };
-      cache.set(hash, entry);
-      touch(entry, now);
+      const principal = await lookup(hash);
+      const entry = cache.get(hash);
+      if (principal && entry) touch(entry, now);
       return principal;
     },
 

@@ -1,0 +1,105 @@
+/**
+ * The in-memory key check under load: one query per key at a time, a key in use renewed before its
+ * trust runs out, and a revoke never undone by a lookup that was in flight when it happened.
+ * Without a revocation subscription (as here) a cached key is trusted for 1 s.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createApiKeyRepository } from '../../src/db/api-keys.ts';
+import { createPrisma, type PrismaClient } from '../../src/db/client.ts';
+import { isolate, type Isolated } from '../support/context.ts';
+
+let iso: Isolated;
+let base: PrismaClient;
+let prisma: PrismaClient;
+/** Lookups of a key by its hash: started, and whose row has been read. */
+const lookups = { started: 0, read: 0 };
+/** While set, a lookup by hash waits here after reading its row. */
+let hold: Promise<void> | null = null;
+
+beforeAll(async () => {
+  iso = await isolate();
+  base = createPrisma({ databaseUrl: iso.config.databaseUrl, poolSize: 4 });
+  // The real client, with every lookup by hash counted on its way through.
+  prisma = base.$extends({
+    query: {
+      apiKey: {
+        async findUnique({ args, query }) {
+          if (!('hash' in args.where)) return query(args);
+          lookups.started++;
+          const row = await query(args);
+          lookups.read++;
+          if (hold) await hold;
+          return row;
+        },
+      },
+    },
+  }) as unknown as PrismaClient;
+});
+afterEach(() => {
+  vi.useRealTimers();
+  hold = null;
+});
+afterAll(async () => {
+  await base?.$disconnect();
+  await iso?.close();
+});
+
+/** Only Date is faked: the database and the promises run as they do. */
+function clockAt(ms: number) {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(ms);
+}
+
+describe('API keys checked in memory', () => {
+  it('asks the database once when many requests bring a key whose trust ran out', async () => {
+    const keys = createApiKeyRepository(prisma);
+    const { key, view } = await keys.create('dashboard', ['read']);
+    const t0 = Date.parse('2026-12-01T12:00:00Z');
+    clockAt(t0);
+    expect((await keys.authenticate(key))?.keyId).toBe(view.id);
+    const before = lookups.started;
+
+    vi.setSystemTime(t0 + 1_001);
+    const answers = await Promise.all(Array.from({ length: 50 }, () => keys.authenticate(key)));
+    expect(answers.every((p) => p?.keyId === view.id)).toBe(true);
+    expect(lookups.started - before).toBe(1);
+  });
+
+  it('checks a key in use again before its trust runs out, so no request waits for the database', async () => {
+    const keys = createApiKeyRepository(prisma);
+    const { key, view } = await keys.create('pipeline', ['read']);
+    const t0 = Date.parse('2026-12-01T13:00:00Z');
+    clockAt(t0);
+    await keys.authenticate(key);
+    const { started, read } = lookups;
+
+    // Late in its trust: answered from memory, and checked again in the background.
+    vi.setSystemTime(t0 + 850);
+    expect((await keys.authenticate(key))?.keyId).toBe(view.id);
+    await vi.waitFor(() => expect(lookups.read).toBe(read + 1));
+    await new Promise((r) => setImmediate(r));
+
+    // Past the first trust, within the renewed one: no new lookup.
+    vi.setSystemTime(t0 + 1_200);
+    expect((await keys.authenticate(key))?.keyId).toBe(view.id);
+    expect(lookups.started).toBe(started + 1);
+  });
+
+  it('does not cache a key again when it was revoked while its lookup was in flight', async () => {
+    const keys = createApiKeyRepository(prisma);
+    const { key, view } = await keys.create('revoked-mid-lookup', ['read']);
+    let release!: () => void;
+    hold = new Promise((r) => (release = r));
+    const read = lookups.read;
+    const inFlight = keys.authenticate(key);
+    // The row (not yet revoked) has been read; the revoke lands before the lookup finishes.
+    await vi.waitFor(() => expect(lookups.read).toBe(read + 1));
+    await keys.revoke(view.id);
+    release();
+    // The request that came before the revoke is answered with what was read for it...
+    expect((await inFlight)?.keyId).toBe(view.id);
+    hold = null;
+    // ...but the next one is refused: the key was not put back into the cache.
+    expect(await keys.authenticate(key)).toBeNull();
+  });
+});
