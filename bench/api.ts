@@ -44,6 +44,7 @@ import {
 } from '../src/providers/h3c-cloudos/simulator.ts';
 import { startSimulator } from '../src/sim/index.ts';
 import { closedLoop, paced, type LoadResult } from './load.ts';
+import { cpuSeconds } from './proc.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -156,9 +157,12 @@ async function main() {
   const gateway = `http://127.0.0.1:${apiPort}`;
   const ceiling = `http://127.0.0.1:${ceilingPort}`;
   const auth = { authorization: `Bearer ${adminKey}` };
-  child(['src/main.ts', 'api'], env, args['api-flags'].split(' ').filter(Boolean));
+  const api = child(['src/main.ts', 'api'], env, args['api-flags'].split(' ').filter(Boolean));
   const worker = child(['src/main.ts', 'worker'], env);
-  child(['bench/ceiling-server.ts', '--port', String(ceilingPort), '--database', databaseUrl], {});
+  const ceilingServer = child(
+    ['bench/ceiling-server.ts', '--port', String(ceilingPort), '--database', databaseUrl],
+    {},
+  );
   await until('the gateway', async () => ((await request(`${gateway}/readyz`)).statusCode === 200 ? true : undefined));
   await until('the ceiling', async () =>
     (await request(`${ceiling}/rows/00000000-0000-4000-8000-000000000000`)).statusCode === 404 ? true : undefined,
@@ -240,13 +244,19 @@ async function main() {
       { name: 'GET /v1/tasks/{id}', origin: gateway, path: () => `/v1/tasks/${warm.id}`, headers: auth },
       { name: 'GET /v1/instances?limit=50', origin: gateway, path: () => '/v1/instances?limit=50', headers: auth },
     ];
-    const results = new Map<string, { r: LoadResult; ratio: number; calls: number; statements: number }[]>();
+    const results = new Map<
+      string,
+      { r: LoadResult; ratio: number; calls: number; statements: number; cpuUs: number }[]
+    >();
     const chosen = targets.filter((t) => t.origin === ceiling || !args.target || t.name.includes(args.target));
     for (let round = 0; round < rounds; round++) {
       let ceilingRate = 0;
       for (const target of chosen) {
         const before = platformCalls();
         const xactsBefore = await transactions();
+        // The CPU the serving process spent: steadier than req/s on a machine the load shares.
+        const server = (target.origin === ceiling ? ceilingServer : api).pid!;
+        const cpuBefore = await cpuSeconds(server);
         const r = await closedLoop({
           origin: target.origin,
           connections,
@@ -256,24 +266,25 @@ async function main() {
         });
         const calls = ((platformCalls() - before) / Math.max(1, r.requests)) * 1000;
         const statements = ((await transactions()) - xactsBefore) / Math.max(1, r.requests);
+        const cpuUs = (((await cpuSeconds(server)) - cpuBefore) * 1e6) / Math.max(1, r.requests);
         if (target.origin === ceiling) ceilingRate = r.perSecond;
         const bad = Object.entries(r.statuses).filter(([s]) => s !== '200');
         if (bad.length) out(`  ! ${target.name}: non-200 answers ${JSON.stringify(Object.fromEntries(bad))}`);
         results.set(target.name, [
           ...(results.get(target.name) ?? []),
-          { r, ratio: r.perSecond / ceilingRate, calls, statements },
+          { r, ratio: r.perSecond / ceilingRate, calls, statements, cpuUs },
         ]);
       }
     }
     out(`\nreads: ${connections} connections, ${rounds} alternated rounds of ${roundMs / 1000} s (median round shown)`);
     out(
-      'target                                req/s    p50 ms   p99 ms   × ceiling   platform calls / 1,000   statements / request',
+      'target                                req/s    p50 ms   p99 ms   × ceiling   platform calls / 1,000   statements / request   server CPU µs / request',
     );
     for (const [name, list] of results) {
       const sorted = [...list].sort((a, b) => a.r.perSecond - b.r.perSecond);
       const m = sorted[Math.floor(sorted.length / 2)]!;
       out(
-        `${name.padEnd(36)} ${m.r.perSecond.toFixed(0).padStart(6)}   ${m.r.p50Ms.toFixed(1).padStart(6)}   ${m.r.p99Ms.toFixed(1).padStart(6)}   ${m.ratio.toFixed(2).padStart(8)}   ${m.calls.toFixed(1).padStart(10)}   ${m.statements.toFixed(2).padStart(20)}`,
+        `${name.padEnd(36)} ${m.r.perSecond.toFixed(0).padStart(6)}   ${m.r.p50Ms.toFixed(1).padStart(6)}   ${m.r.p99Ms.toFixed(1).padStart(6)}   ${m.ratio.toFixed(2).padStart(8)}   ${m.calls.toFixed(1).padStart(10)}   ${m.statements.toFixed(2).padStart(20)}   ${m.cpuUs.toFixed(0).padStart(23)}`,
       );
     }
   }

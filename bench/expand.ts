@@ -18,7 +18,6 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -38,6 +37,7 @@ import { buildApp } from '../src/server/app.ts';
 import { createMetricsRegistry } from '../src/server/metrics.ts';
 import { createServices } from '../src/server/services.ts';
 import { startSimulator } from '../src/sim/index.ts';
+import { cpuSeconds, peakRssMiB, rssMiB } from './proc.ts';
 import { createQueue } from '../src/tasks/queue.ts';
 
 const { values: args } = parseArgs({
@@ -96,19 +96,6 @@ async function transactions(databaseUrl: string): Promise<number> {
   } finally {
     await client.end();
   }
-}
-
-async function peakRssMiB(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return kib / 1024;
-}
-
-/** User + system CPU seconds a process has used (fields 14 and 15 of /proc/<pid>/stat, in clock ticks). */
-async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function runOnce(count: number, concurrency: number): Promise<Result> {
@@ -241,8 +228,8 @@ async function runOnce(count: number, concurrency: number): Promise<Result> {
   const rssTrail: string[] = [];
   const rssTimer = args.debug
     ? setInterval(() => {
-        readFile(`/proc/${worker.pid}/status`, 'utf8')
-          .then((st) => rssTrail.push((Number(/VmRSS:\s+(\d+)/.exec(st)?.[1] ?? 0) / 1024).toFixed(0)))
+        rssMiB(worker.pid!)
+          .then((mib) => rssTrail.push(mib.toFixed(0)))
           .catch(() => undefined);
       }, 500)
     : undefined;
