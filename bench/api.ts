@@ -19,7 +19,7 @@
  * 3. list: page times over 1,000 and 1,000,000 rows (inserted with one
  *    generate_series), with the plan of the list query.
  *
- *   npm run bench:api -- [--seconds 3] [--rounds 3] [--connections 50] [--rate 50] [--expand 40]
+ *   npm run bench:api -- [--seconds 3] [--rounds 5] [--connections 50] [--rate 50] [--expand 40]
  *                        [--only reads|burst|list] [--rows 1000000]
  *                        [--target "instances/{id}"]   # only the read targets whose name has this
  *                        [--api-flags="--cpu-prof --cpu-prof-dir=/tmp/p"]   # Node flags for the gateway
@@ -49,7 +49,7 @@ import { cpuSeconds } from './proc.ts';
 const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '3' },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '50' },
     records: { type: 'string', default: '10000' },
     rate: { type: 'string', default: '50' },
