@@ -1,8 +1,7 @@
 /**
  * Per-API-key request limits, shared by every API replica through Redis
- * (@fastify/rate-limit with one counter per key and window in Redis; the
- * requests of a key that arrive together are counted together:
- * rate-limit-store.ts).
+ * (one counter per key and fixed window in Redis; the requests of a key that
+ * arrive together are counted together: request-counts.ts).
  *
  * - Keyed by the API key's id once auth has run (this hook is registered
  *   after auth's), by the client IP for requests without a key (docs, the
@@ -16,11 +15,10 @@
  * See docs/operations.md.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import fastifyRateLimit from '@fastify/rate-limit';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 import { ApiError } from '../domain/errors.ts';
-import { coalescingRedisStore } from './rate-limit-store.ts';
+import { createRequestCounts } from './request-counts.ts';
 import type { OpsMetrics } from './metrics.ts';
 
 export interface RateLimitOptions {
@@ -44,52 +42,36 @@ const POLICY = '"per-key"';
 
 const keyOf = (req: FastifyRequest) => (req.principal ? `key:${req.principal.keyId}` : `ip:${req.ip}`);
 
-function withinDeadline<T>(work: Promise<T>): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    work.catch(() => undefined),
-    new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), STORE_DEADLINE_MS);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
 export const rateLimitPlugin = fp<RateLimitOptions>(
   async (app: FastifyInstance, o) => {
     const windowSeconds = Math.max(1, Math.round(o.windowMs / 1000));
-    await app.register(fastifyRateLimit, {
-      // No route hooks of its own: the hook below calls the limiter, so it runs after auth and can skip.
-      global: false,
-      store: coalescingRedisStore(o.redis, `${o.prefix}:rate-limit:`, o.windowMs),
-      timeWindow: o.windowMs,
-      max: (req) => (req.principal ? o.perKey[req.principal.keyId.toLowerCase()] : undefined) ?? o.max,
-      keyGenerator: keyOf,
-      skipOnError: true,
-    });
-    const limit = app.createRateLimit();
+    const counts = createRequestCounts(o.redis, `${o.prefix}:rate-limit:`, o.windowMs, STORE_DEADLINE_MS);
+    const maxOf = (req: FastifyRequest) =>
+      (req.principal ? o.perKey[req.principal.keyId.toLowerCase()] : undefined) ?? o.max;
 
+    // Registered after auth's hook, so a request is counted under its key.
     app.addHook('onRequest', async (req, reply) => {
       if (EXEMPT.has(req.routeOptions.url ?? req.url.split('?')[0]!)) return;
       // A disconnected client would queue the command until Redis is back: do not wait for it.
-      const result = o.redis.status === 'ready' ? await withinDeadline(limit(req)) : undefined;
-      if (result?.isAllowed) return;
-      // On a store error the limiter answers as if nothing was counted (remaining = max).
-      if (!result || result.remaining === result.max) {
+      const counted = o.redis.status === 'ready' ? await counts.count(keyOf(req)) : undefined;
+      if (!counted) {
         o.metrics.rateLimitSkipped.inc();
         return;
       }
+      const max = maxOf(req);
+      const ttlSeconds = Math.ceil(counted.ttlMs / 1000);
       const headers = {
-        'ratelimit-policy': `${POLICY};q=${result.max};w=${windowSeconds}`,
-        ratelimit: `${POLICY};r=${result.remaining};t=${result.ttlInSeconds}`,
+        'ratelimit-policy': `${POLICY};q=${max};w=${windowSeconds}`,
+        ratelimit: `${POLICY};r=${Math.max(0, max - counted.current)};t=${ttlSeconds}`,
       };
       reply.headers(headers);
-      if (!result.isExceeded) return;
+      if (counted.current <= max) return;
       o.metrics.rateLimited.inc({ keyed_by: req.principal ? 'api_key' : 'ip' });
       throw new ApiError(
         'rate-limited',
-        `${req.principal ? 'this API key' : 'this client'} made more than ${result.max} requests in ${windowSeconds} s; retry after ${result.ttlInSeconds} s`,
-        { limit: result.max, windowSeconds },
-        { headers: { ...headers, 'retry-after': String(result.ttlInSeconds) } },
+        `${req.principal ? 'this API key' : 'this client'} made more than ${max} requests in ${windowSeconds} s; retry after ${ttlSeconds} s`,
+        { limit: max, windowSeconds },
+        { headers: { ...headers, 'retry-after': String(ttlSeconds) } },
       );
     });
   },

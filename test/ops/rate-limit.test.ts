@@ -6,9 +6,11 @@
  * lets requests through rather than failing them.
  */
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { isolate, type Isolated } from '../support/context.ts';
+import { startPrivateRedis } from '../support/private-stores.ts';
 import { adminKey, startApiProcess } from './api-process.ts';
 import { total } from './prometheus-text.ts';
 
@@ -167,6 +169,40 @@ describe('in one process', () => {
       expect(total(text, 'cloudplane_rate_limit_skipped_total')).toBe(3);
     } finally {
       await app.close();
+    }
+  });
+
+  it('serves requests unchecked when a connected Redis stops answering, without waiting for it', async () => {
+    const redis = await startPrivateRedis();
+    const app = await startTestApp(iso, { rateLimit: { max: 100, windowMs: 60_000, redisUrl: redis.url } });
+    const admin = new Redis(redis.url);
+    try {
+      const key = (await t.apiKeys.create('while-redis-stalls', ['read'])).key;
+      const send = () =>
+        app.app.inject({ method: 'GET', url: '/v1/providers', headers: { authorization: `Bearer ${key}` } });
+      await vi.waitFor(async () => expect((await send()).headers['ratelimit']).toBeDefined());
+      const skipped = async () =>
+        total((await app.app.inject({ method: 'GET', url: '/metrics' })).body, 'cloudplane_rate_limit_skipped_total');
+      const before = await skipped();
+
+      // Every client's commands wait for 2 s (an admin's too); the limiter's deadline is 250 ms.
+      await admin.call('CLIENT', 'PAUSE', '2000', 'ALL');
+      const started = performance.now();
+      // One count on the way, then two more of the same key queued behind it: none waits for Redis.
+      const answers = await Promise.all([send(), send(), send()]);
+      expect(performance.now() - started).toBeLessThan(1_500);
+      for (const res of answers) {
+        expect(res.statusCode).toBe(200);
+        expect(res.headers['ratelimit']).toBeUndefined();
+      }
+      expect((await skipped()) - before).toBe(3);
+
+      // Counted again once Redis answers.
+      await vi.waitFor(async () => expect((await send()).headers['ratelimit']).toBeDefined(), { timeout: 10_000 });
+    } finally {
+      admin.disconnect();
+      await app.close();
+      await redis.close();
     }
   });
 });

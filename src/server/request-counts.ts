@@ -1,0 +1,73 @@
+/**
+ * The per-key request counts of src/server/rate-limit.ts, in Redis, with the
+ * requests of one key that arrive while its count is on the way sent
+ * together: one INCRBY of n for the n of them, each answered with its own
+ * place in the count (as if they had been counted one by one). A lone request
+ * is counted at once, so the count stays exact across replicas; a burst on one
+ * key costs one Redis round trip per round trip, not one per request (it was
+ * the largest part of a cached read's cost: bench/README.md).
+ *
+ * Fixed windows: the first count of a window sets its expiry. A count Redis
+ * does not answer within the deadline answers `undefined` (the caller serves
+ * the request unchecked), and the key's next batch is sent without waiting for
+ * it: one timer per round trip, not one per request.
+ */
+import type { Redis } from 'ioredis';
+
+export interface RequestCount {
+  /** This request's place in its key's count for the window. */
+  current: number;
+  /** Milliseconds left in the window. */
+  ttlMs: number;
+}
+
+const COUNT_COMMAND = 'cloudplaneRateCount';
+/** KEYS[1] the counter; ARGV[1] the window in ms, ARGV[2] how many requests to count. Returns {count, ms left}. */
+const COUNT = `
+local n = tonumber(ARGV[2])
+local current = redis.call('INCRBY', KEYS[1], n)
+local ttl = redis.call('PTTL', KEYS[1])
+if current == n or ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {current, ttl}
+`;
+type CountCommand = (key: string, windowMs: number, n: number) => Promise<[number, number]>;
+type Answer = (count: RequestCount | undefined) => void;
+
+export function createRequestCounts(redis: Redis, namespace: string, windowMs: number, deadlineMs: number) {
+  if (!(COUNT_COMMAND in redis)) redis.defineCommand(COUNT_COMMAND, { numberOfKeys: 1, lua: COUNT });
+  const command = (redis as unknown as Record<typeof COUNT_COMMAND, CountCommand>)[COUNT_COMMAND].bind(redis);
+  /** Requests waiting to be counted, per key; a key is here only while a count of it is on the way. */
+  const waiting = new Map<string, Answer[]>();
+
+  async function send(key: string, batch: Answer[]) {
+    let timer: NodeJS.Timeout | undefined;
+    const counted = await Promise.race([
+      command(`${namespace}${key}`, windowMs, batch.length).catch(() => undefined),
+      new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), deadlineMs))),
+    ]);
+    clearTimeout(timer);
+    const first = counted ? Number(counted[0]) - batch.length : 0;
+    batch.forEach((answer, i) => answer(counted ? { current: first + i + 1, ttlMs: Number(counted[1]) } : undefined));
+    const next = waiting.get(key)!;
+    if (next.length === 0) waiting.delete(key);
+    else void send(key, next.splice(0));
+  }
+
+  return {
+    /** Counts one request of `key`; undefined when Redis did not answer in time. */
+    count(key: string): Promise<RequestCount | undefined> {
+      return new Promise((answer) => {
+        const queued = waiting.get(key);
+        if (queued) {
+          queued.push(answer);
+          return;
+        }
+        waiting.set(key, []);
+        void send(key, [answer]);
+      });
+    },
+  };
+}
