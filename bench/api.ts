@@ -153,6 +153,8 @@ async function main() {
     // costs), but is set above anything this load sends: a 429 is answered faster than a read.
     CLOUDPLANE_RATE_LIMIT_PER_SECOND: '1000000',
     LOG_LEVEL: 'warn',
+    // The ceiling's pool size (bench/ceiling-server.ts): both sides send their reads over 10 connections.
+    CLOUDPLANE_DB_POOL_SIZE: '10',
   };
   const gateway = `http://127.0.0.1:${apiPort}`;
   const ceiling = `http://127.0.0.1:${ceilingPort}`;
