@@ -75,8 +75,11 @@ export function createApiKeyRepository(
   revocations?: KeyRevocations,
 ) {
   const cache = new Map<string, Cached>();
-  /** Lookups in flight, by hash: concurrent requests with one key share one query. */
-  const lookups = new Map<string, Promise<Principal | null>>();
+  /**
+   * Lookups in flight, by hash: concurrent requests with one key share one query, but never one
+   * that started before the last drop (it may have read the row before a revoke).
+   */
+  const lookups = new Map<string, { generation: number; read: Promise<Principal | null> }>();
   /**
    * Bumped whenever entries are dropped (a revoke, a lost subscription): a lookup that read the row
    * before such a drop answers its own request but must not put the key back into the cache.
@@ -129,7 +132,7 @@ export function createApiKeyRepository(
   /** Reads the key's row (one query per key at a time) and caches it unless a drop came meanwhile. */
   const lookup = (hash: string): Promise<Principal | null> => {
     const inFlight = lookups.get(hash);
-    if (inFlight) return inFlight;
+    if (inFlight && inFlight.generation === generation) return inFlight.read;
     const startedAt = Date.now();
     const startedGeneration = generation;
     const read = (async () => {
@@ -147,8 +150,10 @@ export function createApiKeyRepository(
         cache.set(hash, { principal, at: startedAt, touchedAt });
       }
       return principal;
-    })().finally(() => lookups.delete(hash));
-    lookups.set(hash, read);
+    })().finally(() => {
+      if (lookups.get(hash)?.read === read) lookups.delete(hash);
+    });
+    lookups.set(hash, { generation: startedGeneration, read });
     return read;
   };
   const audited = (verb: 'create' | 'revoke', before: ApiKeyView | null, after: ApiKeyView) => ({

@@ -85,21 +85,25 @@ describe('API keys checked in memory', () => {
     expect(lookups.started).toBe(started + 1);
   });
 
-  it('does not cache a key again when it was revoked while its lookup was in flight', async () => {
+  it('does not cache a key again, nor answer a later request with it, when it was revoked while its lookup was in flight', async () => {
     const keys = createApiKeyRepository(prisma);
     const { key, view } = await keys.create('revoked-mid-lookup', ['read']);
     let release!: () => void;
     hold = new Promise((r) => (release = r));
     const read = lookups.read;
-    const inFlight = keys.authenticate(key);
+    const before = keys.authenticate(key);
     // The row (not yet revoked) has been read; the revoke lands before the lookup finishes.
     await vi.waitFor(() => expect(lookups.read).toBe(read + 1));
     await keys.revoke(view.id);
+    // A request after the revoke does not join the lookup that read the row before it.
+    const after = keys.authenticate(key);
+    await vi.waitFor(() => expect(lookups.read).toBe(read + 2));
     release();
     // The request that came before the revoke is answered with what was read for it...
-    expect((await inFlight)?.keyId).toBe(view.id);
+    expect((await before)?.keyId).toBe(view.id);
+    expect(await after).toBeNull();
     hold = null;
-    // ...but the next one is refused: the key was not put back into the cache.
+    // ...and the key was not put back into the cache.
     expect(await keys.authenticate(key)).toBeNull();
   });
 });
