@@ -13,7 +13,34 @@ import { createAdmission } from '../tasks/admission.ts';
 import { readRows } from '../db/client.ts';
 import { keyset, toPage } from './pagination.ts';
 
-const TASK_BY_ID = { name: 'task-by-id', text: 'SELECT * FROM "Task" WHERE "id" = $1' };
+/** Every column, named: a prepared `*` fails once a migration adds one (see instance-records.ts). */
+const TASK_COLUMNS = [
+  'id',
+  'kind',
+  'status',
+  'templateId',
+  'accountId',
+  'requested',
+  'succeeded',
+  'failed',
+  'inProgress',
+  'params',
+  'reason',
+  'requestedBy',
+  'requestKey',
+  'errorSummary',
+  'orphansFound',
+  'deadlineAt',
+  'cancelRequestedAt',
+  'createdAt',
+  'startedAt',
+  'finishedAt',
+  'updatedAt',
+] as const satisfies readonly (keyof TaskRow)[];
+const TASK_BY_ID = {
+  name: 'task-by-id',
+  text: `SELECT ${TASK_COLUMNS.map((c) => `"${c}"`).join(', ')} FROM "Task" WHERE "id" = $1`,
+};
 
 export function toTaskView(row: TaskRow): Task {
   const params = row.params as { onFailure?: 'keep' | 'rollback'; policy?: 'newest' | 'oldest' };

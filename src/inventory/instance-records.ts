@@ -160,6 +160,36 @@ export interface InstanceListFilter {
 }
 
 /**
+ * What the read statements return: every column of the record, named, with the machine's status
+ * as text and its account's platform. Named rather than `i.*`: PostgreSQL refuses to run a
+ * prepared `*` again once a migration adds a column ("cached plan must not change result type"),
+ * and a replica still on the old version would answer errors on every connection that had it.
+ */
+const RECORD_FIELDS = [
+  'id',
+  'accountId',
+  'providerId',
+  'templateId',
+  'taskId',
+  'name',
+  'statusRaw',
+  'region',
+  'zone',
+  'instanceType',
+  'image',
+  'privateIps',
+  'publicIps',
+  'tags',
+  'providerData',
+  'launchedAt',
+  'firstSeenAt',
+  'lastSeenAt',
+  'deletedAt',
+] as const satisfies readonly (keyof InstanceRow)[];
+const READ_COLUMNS = RECORD_FIELDS.map((c) => `i."${c}"`)
+  .concat(['i."status"::text AS "status"', 'a."provider"'])
+  .join(', ');
+/**
  * A page of the list as one statement per combination of filters: every fragment is constant and
  * every value a parameter, so each combination is one named statement with a plan of its own (an
  * account's page keeps its index). The list is what dashboards poll; through Prisma, mapping its
@@ -186,7 +216,7 @@ function listStatement(f: InstanceListFilter): { statement: { name: string; text
     !!f.after,
     () => `(i."firstSeenAt", i."id") < (${param(f.after!.at)}::timestamptz, ${param(f.after!.id)}::uuid)`,
   );
-  const text = `SELECT i.*, i."status"::text AS "status", a."provider" FROM "Instance" i
+  const text = `SELECT ${READ_COLUMNS} FROM "Instance" i
     JOIN "Account" a ON a."id" = i."accountId"
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY i."firstSeenAt" DESC, i."id" DESC LIMIT ${param(f.take)}::int`;
@@ -196,7 +226,7 @@ function listStatement(f: InstanceListFilter): { statement: { name: string; text
 /** One machine and its account's platform: a cached read's whole query. */
 const FIND_WITH_KIND = {
   name: 'instance-find-with-kind',
-  text: `SELECT i.*, i."status"::text AS "status", a."provider" FROM "Instance" i
+  text: `SELECT ${READ_COLUMNS} FROM "Instance" i
     JOIN "Account" a ON a."id" = i."accountId" WHERE i."id" = $1::uuid`,
 };
 

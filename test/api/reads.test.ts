@@ -108,3 +108,14 @@ describe('live reads through the budget', () => {
     expect((await t.call('GET', `/v1/instances/${instanceId}`)).status).toBe(200);
   });
 });
+
+describe('reads while a newer version migrates', () => {
+  // Last in the file: it adds a column to the records table.
+  it('keeps answering when a migration adds a column to the records its statements read', async () => {
+    const reads = [`/v1/instances/${instanceId}`, `/v1/instances?account=${accountId}`];
+    // Sequential, so the pool's connections prepare the statements and keep them.
+    for (let i = 0; i < 10; i++) for (const url of reads) expect((await t.call('GET', url)).status).toBe(200);
+    await t.prisma.$executeRawUnsafe('ALTER TABLE "Instance" ADD COLUMN "addedByANewerVersion" integer');
+    for (let i = 0; i < 10; i++) for (const url of reads) expect((await t.call('GET', url)).status).toBe(200);
+  });
+});
