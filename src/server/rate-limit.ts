@@ -52,13 +52,15 @@ export const rateLimitPlugin = fp<RateLimitOptions>(
     // Registered after auth's hook, so a request is counted under its key.
     app.addHook('onRequest', async (req, reply) => {
       if (EXEMPT.has(req.routeOptions.url ?? req.url.split('?')[0]!)) return;
+      const max = maxOf(req);
+      // A key given 0 in CLOUDPLANE_RATE_LIMIT_KEYS has no limit, as 0 for everyone turns the limit off.
+      if (max === 0) return;
       // A disconnected client would queue the command until Redis is back: do not wait for it.
       const counted = o.redis.status === 'ready' ? await counts.count(keyOf(req)) : undefined;
       if (!counted) {
         o.metrics.rateLimitSkipped.inc();
         return;
       }
-      const max = maxOf(req);
       const ttlSeconds = Math.ceil(counted.ttlMs / 1000);
       const headers = {
         'ratelimit-policy': `${POLICY};q=${max};w=${windowSeconds}`,

@@ -9,8 +9,9 @@
  *
  * Fixed windows: the first count of a window sets its expiry. A count Redis
  * does not answer within the deadline answers `undefined` (the caller serves
- * the request unchecked), and the key's next batch is sent without waiting for
- * it: one timer per round trip, not one per request.
+ * the request unchecked), for its batch and for the requests queued behind it,
+ * so no request waits longer than one deadline: one timer per round trip, not
+ * one per request.
  */
 import type { Redis } from 'ioredis';
 
@@ -43,17 +44,26 @@ export function createRequestCounts(redis: Redis, namespace: string, windowMs: n
   const waiting = new Map<string, Answer[]>();
 
   async function send(key: string, batch: Answer[]) {
+    let counted: [number, number] | undefined;
     let timer: NodeJS.Timeout | undefined;
-    const counted = await Promise.race([
-      command(`${namespace}${key}`, windowMs, batch.length).catch(() => undefined),
-      new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), deadlineMs))),
-    ]);
-    clearTimeout(timer);
+    try {
+      counted = await Promise.race([
+        command(`${namespace}${key}`, windowMs, batch.length).catch(() => undefined),
+        new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), deadlineMs))),
+      ]);
+    } catch {
+      counted = undefined;
+    } finally {
+      clearTimeout(timer);
+    }
     const first = counted ? Number(counted[0]) - batch.length : 0;
     batch.forEach((answer, i) => answer(counted ? { current: first + i + 1, ttlMs: Number(counted[1]) } : undefined));
-    const next = waiting.get(key)!;
-    if (next.length === 0) waiting.delete(key);
-    else void send(key, next.splice(0));
+    const next = waiting.get(key)!.splice(0);
+    // Those queued behind a count Redis did not answer have waited as long as it: they go unchecked
+    // too, and the key starts afresh with whoever comes next.
+    if (!counted) for (const answer of next) answer(undefined);
+    if (counted && next.length > 0) void send(key, next);
+    else waiting.delete(key);
   }
 
   return {

@@ -130,15 +130,23 @@ describe('in one process', () => {
     }
   });
 
-  it('gives a key its own limit when configured, and limits requests without a key by address', async () => {
+  it('gives a key its own limit when configured (0: none), and limits requests without a key by address', async () => {
     const special = await t.apiKeys.create('special', ['read']);
-    const app = await startTestApp(iso, { rateLimit: { max: 1, windowMs: 60_000, perKey: { [special.view.id]: 3 } } });
+    const unlimited = await t.apiKeys.create('unlimited', ['read']);
+    const app = await startTestApp(iso, {
+      rateLimit: { max: 1, windowMs: 60_000, perKey: { [special.view.id]: 3, [unlimited.view.id]: 0 } },
+    });
     try {
       const as = (key?: string) =>
         app.app.inject({ method: 'GET', url: '/v1/providers', headers: key ? { authorization: `Bearer ${key}` } : {} });
       const statuses = [];
       for (let i = 0; i < 4; i++) statuses.push((await as(special.key)).statusCode);
       expect(statuses).toEqual([200, 200, 200, 429]);
+      for (let i = 0; i < 3; i++) {
+        const res = await as(unlimited.key);
+        expect(res.statusCode).toBe(200);
+        expect(res.headers['ratelimit']).toBeUndefined();
+      }
       const docs = () => app.app.inject({ method: 'GET', url: '/openapi.json' });
       expect((await docs()).statusCode).toBe(200);
       const second = await docs();
