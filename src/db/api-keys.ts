@@ -77,9 +77,10 @@ export function createApiKeyRepository(
   const cache = new Map<string, Cached>();
   /**
    * Lookups in flight, by hash: concurrent requests with one key share one query, but never one
-   * that started before the last drop (it may have read the row before a revoke).
+   * that started before the last drop (it may have read the row before a revoke), nor one older
+   * than a key's trust (a query stuck on a dead connection must not hold every request of its key).
    */
-  const lookups = new Map<string, { generation: number; read: Promise<Principal | null> }>();
+  const lookups = new Map<string, { generation: number; startedAt: number; read: Promise<Principal | null> }>();
   /**
    * Bumped whenever entries are dropped (a revoke, a lost subscription): a lookup that read the row
    * before such a drop answers its own request but must not put the key back into the cache.
@@ -132,8 +133,9 @@ export function createApiKeyRepository(
   /** Reads the key's row (one query per key at a time) and caches it unless a drop came meanwhile. */
   const lookup = (hash: string): Promise<Principal | null> => {
     const inFlight = lookups.get(hash);
-    if (inFlight && inFlight.generation === generation) return inFlight.read;
     const startedAt = Date.now();
+    if (inFlight && inFlight.generation === generation && startedAt - inFlight.startedAt < trustMs())
+      return inFlight.read;
     const startedGeneration = generation;
     const read = (async () => {
       const row = await prisma.apiKey.findUnique({ where: { hash } });
@@ -153,7 +155,7 @@ export function createApiKeyRepository(
     })().finally(() => {
       if (lookups.get(hash)?.read === read) lookups.delete(hash);
     });
-    lookups.set(hash, { generation: startedGeneration, read });
+    lookups.set(hash, { generation: startedGeneration, startedAt, read });
     return read;
   };
   const audited = (verb: 'create' | 'revoke', before: ApiKeyView | null, after: ApiKeyView) => ({

@@ -106,4 +106,23 @@ describe('API keys checked in memory', () => {
     // ...and the key was not put back into the cache.
     expect(await keys.authenticate(key)).toBeNull();
   });
+
+  it("does not hold a key's requests on a lookup older than its trust (a query stuck on a dead connection)", async () => {
+    const keys = createApiKeyRepository(prisma);
+    const { key, view } = await keys.create('stuck-lookup', ['read']);
+    const t0 = Date.parse('2026-12-01T14:00:00Z');
+    clockAt(t0);
+    let release!: () => void;
+    hold = new Promise((r) => (release = r));
+    const { started, read } = lookups;
+    const stuck = keys.authenticate(key);
+    await vi.waitFor(() => expect(lookups.read).toBe(read + 1));
+    hold = null;
+    // A second later the first lookup has still not come back: the next request asks on its own.
+    vi.setSystemTime(t0 + 1_001);
+    expect((await keys.authenticate(key))?.keyId).toBe(view.id);
+    expect(lookups.started).toBe(started + 2);
+    release();
+    expect((await stuck)?.keyId).toBe(view.id);
+  });
 });
