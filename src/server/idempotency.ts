@@ -85,6 +85,9 @@ async function replay(
   );
 }
 
+const asArray = <T>(hooks: T | T[] | undefined): T[] =>
+  hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
+
 export const idempotencyPlugin = fp<{ prisma: PrismaClient; fingerprintKey: Buffer }>(
   async (app: FastifyInstance, { prisma, fingerprintKey }) => {
     app.decorateRequest('idempotencyRecordId', null);
@@ -101,8 +104,7 @@ export const idempotencyPlugin = fp<{ prisma: PrismaClient; fingerprintKey: Buff
       },
     });
 
-    app.addHook('preHandler', async (req, reply) => {
-      if (!req.routeOptions.config.idempotent) return;
+    async function claim(req: FastifyRequest, reply: FastifyReply) {
       const header = req.headers['idempotency-key'];
       if (header === undefined) return;
       const key = Array.isArray(header) ? header[0] : header;
@@ -170,9 +172,9 @@ export const idempotencyPlugin = fp<{ prisma: PrismaClient; fingerprintKey: Buff
         );
       req.idempotencyRecordId = existing.id;
       req.idempotency = handle(req, existing.id, reconcile ? existing.progress : null);
-    });
+    }
 
-    app.addHook('onSend', async (req, reply, payload) => {
+    async function settle(req: FastifyRequest, reply: FastifyReply, payload: unknown) {
       const id = req.idempotencyRecordId;
       if (!id) return payload;
       req.idempotencyRecordId = null;
@@ -200,6 +202,13 @@ export const idempotencyPlugin = fp<{ prisma: PrismaClient; fingerprintKey: Buff
         },
       });
       return payload;
+    }
+
+    // On the routes that take an Idempotency-Key only: the reads every dashboard polls run neither.
+    app.addHook('onRoute', (route) => {
+      if (!route.config?.idempotent) return;
+      route.preHandler = [...asArray(route.preHandler), claim];
+      route.onSend = [...asArray(route.onSend), settle];
     });
   },
   { name: 'idempotency', dependencies: ['auth'] },
