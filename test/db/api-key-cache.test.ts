@@ -3,24 +3,21 @@
  * trust runs out, and a revoke never undone by a lookup that was in flight when it happened.
  * Without a revocation subscription (as here) a cached key is trusted for 1 s.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiKeyRepository } from '../../src/db/api-keys.ts';
-import { createPrisma, type PrismaClient } from '../../src/db/client.ts';
-import { isolate, type Isolated } from '../support/context.ts';
+import type { PrismaClient } from '../../src/db/client.ts';
+import { isolatedPrisma } from '../support/context.ts';
 
-let iso: Isolated;
-let base: PrismaClient;
+const db = isolatedPrisma(4);
 let prisma: PrismaClient;
 /** Lookups of a key by its hash: started, and whose row has been read. */
 const lookups = { started: 0, read: 0 };
 /** While set, a lookup by hash waits here after reading its row. */
 let hold: Promise<void> | null = null;
 
-beforeAll(async () => {
-  iso = await isolate();
-  base = createPrisma({ databaseUrl: iso.config.databaseUrl, poolSize: 4 });
+beforeAll(() => {
   // The real client, with every lookup by hash counted on its way through.
-  prisma = base.$extends({
+  prisma = db.prisma.$extends({
     query: {
       apiKey: {
         async findUnique({ args, query }) {
@@ -38,10 +35,6 @@ beforeAll(async () => {
 afterEach(() => {
   vi.useRealTimers();
   hold = null;
-});
-afterAll(async () => {
-  await base?.$disconnect();
-  await iso?.close();
 });
 
 /** Only Date is faked: the database and the promises run as they do. */

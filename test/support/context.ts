@@ -4,9 +4,10 @@
  * its `close()` drops the database and deletes the prefix's keys.
  */
 import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../src/config.ts';
+import { createPrisma, type PrismaClient } from '../../src/db/client.ts';
 import { cloneDatabase, dropDatabase } from './pg.ts';
 
 export interface Isolated {
@@ -52,4 +53,21 @@ async function deleteKeys(url: string, pattern: string) {
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * For a file that needs only its database: isolates it and opens a Prisma client on it before the
+ * file's tests (and its own beforeAll hooks, registered after this call), closes both after them.
+ */
+export function isolatedPrisma(poolSize = 2): { readonly iso: Isolated; readonly prisma: PrismaClient } {
+  const db = {} as { iso: Isolated; prisma: PrismaClient };
+  beforeAll(async () => {
+    db.iso = await isolate();
+    db.prisma = createPrisma({ databaseUrl: db.iso.config.databaseUrl, poolSize });
+  });
+  afterAll(async () => {
+    await db.prisma?.$disconnect();
+    await db.iso?.close();
+  });
+  return db;
 }

@@ -4,41 +4,32 @@
  * task row and item.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
-import { createPrisma } from '../../src/db/client.ts';
 import { createLeases } from '../../src/db/leases.ts';
 import { createLogger } from '../../src/logger.ts';
-import type { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { purgeOnce, startRetention } from '../../src/tasks/retention.ts';
-import { isolate, type Isolated } from '../support/context.ts';
+import { isolatedPrisma } from '../support/context.ts';
 
 const DAY = 86_400_000;
-let iso: Isolated;
-let prisma: PrismaClient;
-beforeAll(async () => {
-  iso = await isolate();
-  prisma = createPrisma({ databaseUrl: iso.config.databaseUrl, poolSize: 2 });
-});
-afterAll(async () => {
-  await prisma?.$disconnect();
-  await iso?.close();
-});
+const db = isolatedPrisma();
 
 const ago = (days: number) => new Date(Date.now() - days * DAY);
 
 /** An account, a template and one task in `status`, with `old` events 40 days old and `fresh` ones from now. */
 async function taskWithEvents(status: 'succeeded' | 'running' | 'queued', old: number, fresh: number) {
   const suffix = randomUUID().slice(0, 8);
-  const account = await prisma.account.create({
+  const account = await db.prisma.account.create({
     data: { name: `acc-${suffix}`, provider: 'h3c-cloudos', endpoint: 'http://127.0.0.1:1', credentialsCipher: 'x' },
   });
-  const template = await prisma.template.create({ data: { name: `tpl-${suffix}`, accountId: account.id, spec: {} } });
-  const task = await prisma.task.create({
+  const template = await db.prisma.template.create({
+    data: { name: `tpl-${suffix}`, accountId: account.id, spec: {} },
+  });
+  const task = await db.prisma.task.create({
     data: { kind: 'expand', status, templateId: template.id, accountId: account.id, requested: 1 },
   });
-  await prisma.taskItem.create({ data: { taskId: task.id, seq: 1, action: 'create', marker: `m-${suffix}` } });
-  await prisma.taskEvent.createMany({
+  await db.prisma.taskItem.create({ data: { taskId: task.id, seq: 1, action: 'create', marker: `m-${suffix}` } });
+  await db.prisma.taskEvent.createMany({
     data: [
       ...Array.from({ length: old }, (_, i) => ({ taskId: task.id, type: `old.${i}`, at: ago(40) })),
       ...Array.from({ length: fresh }, (_, i) => ({ taskId: task.id, type: `fresh.${i}` })),
@@ -56,7 +47,7 @@ async function idempotencyRecords(expired: number, live: number) {
     requestHash: 'h',
     expiresAt,
   });
-  await prisma.idempotencyRecord.createMany({
+  await db.prisma.idempotencyRecord.createMany({
     data: [
       ...Array.from({ length: expired }, () => row(ago(1))),
       ...Array.from({ length: live }, () => row(new Date(Date.now() + DAY))),
@@ -72,7 +63,7 @@ describe('retention', () => {
     const done = await taskWithEvents('succeeded', 5, 2);
     const running = await taskWithEvents('running', 4, 1);
     const queued = await taskWithEvents('queued', 2, 0);
-    await prisma.auditEntry.createMany({
+    await db.prisma.auditEntry.createMany({
       data: [
         { actorName: 't', action: 'template.update', resourceType: 'template', resourceId: 'a', at: ago(400) },
         { actorName: 't', action: 'template.update', resourceType: 'template', resourceId: 'b' },
@@ -80,46 +71,46 @@ describe('retention', () => {
     });
 
     // 2. Purge with batches of three and the audit kept forever.
-    const counts = await purgeOnce(prisma, { eventRetentionMs: 30 * DAY, auditRetentionMs: 0, batchSize: 3 });
+    const counts = await purgeOnce(db.prisma, { eventRetentionMs: 30 * DAY, auditRetentionMs: 0, batchSize: 3 });
     expect(counts).toMatchObject({ idempotencyRecords: 7, taskEvents: 5, auditEntries: 0 });
     // 7 rows = 3+3+1 (three statements); 5 events = 3+2 (two statements).
     expect(counts.batches).toBe(5);
 
     // 3. What remains: live records, recent events, every event of open tasks, every task and item.
-    expect(await prisma.idempotencyRecord.count()).toBe(2);
+    expect(await db.prisma.idempotencyRecord.count()).toBe(2);
     const types = async (taskId: string) =>
-      (await prisma.taskEvent.findMany({ where: { taskId }, orderBy: { id: 'asc' } })).map((e) => e.type);
+      (await db.prisma.taskEvent.findMany({ where: { taskId }, orderBy: { id: 'asc' } })).map((e) => e.type);
     expect(await types(done)).toEqual(['fresh.0', 'fresh.1']);
     expect(await types(running)).toEqual(['old.0', 'old.1', 'old.2', 'old.3', 'fresh.0']);
     expect(await types(queued)).toEqual(['old.0', 'old.1']);
-    expect(await prisma.task.count({ where: { id: { in: [done, running, queued] } } })).toBe(3);
-    expect(await prisma.taskItem.count({ where: { taskId: { in: [done, running, queued] } } })).toBe(3);
-    expect(await prisma.auditEntry.count()).toBe(2);
+    expect(await db.prisma.task.count({ where: { id: { in: [done, running, queued] } } })).toBe(3);
+    expect(await db.prisma.taskItem.count({ where: { taskId: { in: [done, running, queued] } } })).toBe(3);
+    expect(await db.prisma.auditEntry.count()).toBe(2);
 
     // 4. With an audit retention, only the old entry goes; a second pass finds nothing more.
-    const audit = await purgeOnce(prisma, { eventRetentionMs: 30 * DAY, auditRetentionMs: 365 * DAY });
+    const audit = await purgeOnce(db.prisma, { eventRetentionMs: 30 * DAY, auditRetentionMs: 365 * DAY });
     expect(audit).toMatchObject({ idempotencyRecords: 0, taskEvents: 0, auditEntries: 1 });
-    expect((await prisma.auditEntry.findMany()).map((e) => e.resourceId)).toEqual(['b']);
+    expect((await db.prisma.auditEntry.findMany()).map((e) => e.resourceId)).toEqual(['b']);
   });
 
   it('runs on one replica per period: a second process holding no lease purges nothing', async () => {
     await idempotencyRecords(3, 0);
-    const redis = new Redis(iso.config.redisUrl);
-    const leases = createLeases(redis, iso.config.redisPrefix);
+    const redis = new Redis(db.iso.config.redisUrl);
+    const leases = createLeases(redis, db.iso.config.redisPrefix);
     const settings = { eventRetentionMs: 30 * DAY, auditRetentionMs: 0 };
     const logger = createLogger('silent');
     try {
       // 1. Another replica holds this period's lease: this one does nothing.
       expect(await leases.take('retention', 60_000)).toBe(true);
-      const idle = startRetention({ prisma, leases, logger, everyMs: 3_600_000, settings });
+      const idle = startRetention({ prisma: db.prisma, leases, logger, everyMs: 3_600_000, settings });
       await idle.close();
-      expect(await prisma.idempotencyRecord.count({ where: { expiresAt: { lt: new Date() } } })).toBe(3);
+      expect(await db.prisma.idempotencyRecord.count({ where: { expiresAt: { lt: new Date() } } })).toBe(3);
 
       // 2. Once the lease is free, the next start purges.
-      await redis.del(`${iso.config.redisPrefix}:lease:retention`);
-      const active = startRetention({ prisma, leases, logger, everyMs: 3_600_000, settings });
+      await redis.del(`${db.iso.config.redisPrefix}:lease:retention`);
+      const active = startRetention({ prisma: db.prisma, leases, logger, everyMs: 3_600_000, settings });
       await vi.waitFor(async () => {
-        expect(await prisma.idempotencyRecord.count({ where: { expiresAt: { lt: new Date() } } })).toBe(0);
+        expect(await db.prisma.idempotencyRecord.count({ where: { expiresAt: { lt: new Date() } } })).toBe(0);
       });
       await active.close();
     } finally {
