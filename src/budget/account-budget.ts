@@ -20,6 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { Semaphore } from 'redis-semaphore';
+import { redisScript } from '../db/redis.ts';
 import { ApiError } from '../domain/errors.ts';
 
 /** Where the budget reports its waits and refusals (src/server/metrics.ts implements it). */
@@ -113,7 +114,6 @@ return {started, wait}
 `;
 
 const TAKE_RATE_COMMAND = 'cloudplaneTakeRate';
-type TakeRateCommand = (...keysThenArgs: (string | number)[]) => Promise<unknown>;
 
 /**
  * A slot's lease in Redis. redis-semaphore renews a held lease on a timer and lets a renewal that
@@ -160,12 +160,8 @@ export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_0
   const rateWaitKey = (accountId: string) => `${prefix}:budget:${accountId}:engine-waits-rate`;
   const slotWaitKey = (accountId: string) => `${prefix}:budget:${accountId}:engine-waits-slot`;
 
-  // Sent by its hash (EVALSHA, the script text only once per connection): it runs once per platform
-  // call, and sending its text each time cost the worker more than the call's own request.
-  if (!(TAKE_RATE_COMMAND in redis)) redis.defineCommand(TAKE_RATE_COMMAND, { numberOfKeys: 4, lua: TAKE_RATE });
-  const takeRateScript = (redis as unknown as Record<typeof TAKE_RATE_COMMAND, TakeRateCommand>)[
-    TAKE_RATE_COMMAND
-  ].bind(redis);
+  // It runs once per platform call: sending its text each time cost the worker more than the call's own request.
+  const takeRateScript = redisScript<(string | number)[], [number, number]>(redis, TAKE_RATE_COMMAND, 4, TAKE_RATE);
 
   /** How many of `asked` calls may start now (recorded under `id`), and the ms until the rest may ask again. */
   async function takeRate(
@@ -175,7 +171,7 @@ export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_0
     id: string,
     asked = 1,
   ): Promise<{ started: number; waitMs: number }> {
-    const [started, waitMs] = (await takeRateScript(
+    const [started, waitMs] = await takeRateScript(
       logKey(accountId),
       rateWaitKey(accountId),
       `${prefix}:budget:${accountId}:engine-active`,
@@ -187,7 +183,7 @@ export function createAccountBudget(redis: Redis, prefix: string, leaseMs = 30_0
       Math.max(1, Math.floor(limit.ratePerSecond * SHARE_BESIDE_ENGINE)),
       Math.max(1, Math.floor(limit.ratePerSecond * READ_FLOOR)),
       asked,
-    )) as [number, number];
+    );
     return { started: Number(started), waitMs: Number(waitMs) };
   }
 

@@ -50,3 +50,19 @@ export function bullConnection(url: string, reconnectMaxMs = 2_000): ConnectionO
 }
 
 export type { Redis };
+
+/**
+ * A Lua script of ours as a command of `redis`, sent by its hash (EVALSHA; ioredis sends the text
+ * once per connection when Redis does not know it yet). The scripts that run once per platform call
+ * or per request pay for their text on the wire otherwise. Defining it twice on one client is a no-op.
+ */
+export function redisScript<Args extends (string | number)[], Result>(
+  redis: Redis,
+  name: string,
+  numberOfKeys: number,
+  lua: string,
+): (...keysThenArgs: Args) => Promise<Result> {
+  if (!(name in redis)) redis.defineCommand(name, { numberOfKeys, lua });
+  const command = (redis as unknown as Record<string, (...a: Args) => Promise<Result>>)[name]!;
+  return command.bind(redis);
+}

@@ -14,6 +14,7 @@
  * one per request.
  */
 import type { Redis } from 'ioredis';
+import { redisScript } from '../db/redis.ts';
 
 export interface RequestCount {
   /** This request's place in its key's count for the window. */
@@ -34,12 +35,15 @@ if current == n or ttl < 0 then
 end
 return {current, ttl}
 `;
-type CountCommand = (key: string, windowMs: number, n: number) => Promise<[number, number]>;
 type Answer = (count: RequestCount | undefined) => void;
 
 export function createRequestCounts(redis: Redis, namespace: string, windowMs: number, deadlineMs: number) {
-  if (!(COUNT_COMMAND in redis)) redis.defineCommand(COUNT_COMMAND, { numberOfKeys: 1, lua: COUNT });
-  const command = (redis as unknown as Record<typeof COUNT_COMMAND, CountCommand>)[COUNT_COMMAND].bind(redis);
+  const command = redisScript<[key: string, windowMs: number, n: number], [number, number]>(
+    redis,
+    COUNT_COMMAND,
+    1,
+    COUNT,
+  );
   /** Requests waiting to be counted, per key; a key is here only while a count of it is on the way. */
   const waiting = new Map<string, Answer[]>();
 
