@@ -10,10 +10,10 @@ import type { ExpandRequest, ShrinkRequest, Task, TaskKind, TaskStatus } from '.
 import { FINAL_TASK_STATUSES } from '../domain/task.ts';
 import { toInstanceView } from '../inventory/instance-records.ts';
 import { createAdmission } from '../tasks/admission.ts';
-import { readRows } from '../db/client.ts';
+import { columnList, readRows } from '../db/client.ts';
 import { keyset, toPage } from './pagination.ts';
 
-/** Every column, named: a prepared `*` fails once a migration adds one (see instance-records.ts). */
+/** Every column of the task row, named (see columnList). */
 const TASK_COLUMNS = [
   'id',
   'kind',
@@ -39,7 +39,7 @@ const TASK_COLUMNS = [
 ] as const satisfies readonly (keyof TaskRow)[];
 const TASK_BY_ID = {
   name: 'task-by-id',
-  text: `SELECT ${TASK_COLUMNS.map((c) => `"${c}"`).join(', ')} FROM "Task" WHERE "id" = $1`,
+  text: `SELECT ${columnList(TASK_COLUMNS)} FROM "Task" WHERE "id" = $1`,
 };
 
 export function toTaskView(row: TaskRow): Task {

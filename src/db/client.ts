@@ -42,4 +42,13 @@ export async function readRows<T extends pg.QueryResultRow>(
   }
 }
 
+/**
+ * The columns of a readRows statement, each named (`table` is the statement's alias for it). The
+ * statements are prepared, and PostgreSQL refuses to run a prepared `*` again once a migration
+ * adds a column ("cached plan must not change result type"): a replica still on the old version
+ * would answer errors on every connection that had prepared it.
+ */
+export const columnList = (columns: readonly string[], table?: string) =>
+  columns.map((c) => (table ? `${table}."${c}"` : `"${c}"`)).join(', ');
+
 export type { PrismaClient };

@@ -4,7 +4,7 @@
  * paging cost the same whatever the platform; syncs and single reads keep
  * it current. One statement writes a whole page of machines.
  */
-import { readRows } from '../db/client.ts';
+import { columnList, readRows } from '../db/client.ts';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import type { Instance, ProviderInstance, Tags } from '../domain/instance.ts';
 import type { MachineSpec } from '../domain/machine-spec.ts';
@@ -159,12 +159,7 @@ export interface InstanceListFilter {
   take: number;
 }
 
-/**
- * What the read statements return: every column of the record, named, with the machine's status
- * as text and its account's platform. Named rather than `i.*`: PostgreSQL refuses to run a
- * prepared `*` again once a migration adds a column ("cached plan must not change result type"),
- * and a replica still on the old version would answer errors on every connection that had it.
- */
+/** What the read statements return: every column of the record, its status as text, its account's platform. */
 const RECORD_FIELDS = [
   'id',
   'accountId',
@@ -186,9 +181,7 @@ const RECORD_FIELDS = [
   'lastSeenAt',
   'deletedAt',
 ] as const satisfies readonly (keyof InstanceRow)[];
-const READ_COLUMNS = RECORD_FIELDS.map((c) => `i."${c}"`)
-  .concat(['i."status"::text AS "status"', 'a."provider"'])
-  .join(', ');
+const READ_COLUMNS = `${columnList(RECORD_FIELDS, 'i')}, i."status"::text AS "status", a."provider"`;
 /**
  * A page of the list as one statement per combination of filters: every fragment is constant and
  * every value a parameter, so each combination is one named statement with a plan of its own (an
@@ -294,13 +287,13 @@ export function createInstanceRecords(prisma: PrismaClient) {
     find: (id: string) =>
       prisma.instance.findUnique({ where: { id }, include: { account: { select: { provider: true } } } }),
 
-    /** One record and its account's provider kind, in one indexed read: what a cached read needs. */
     /** A page of machines, newest first, each with its account's platform. */
     list(filter: InstanceListFilter): Promise<(InstanceRow & { provider: string })[]> {
       const { statement, values } = listStatement(filter);
       return readRows<InstanceRow & { provider: string }>(prisma, statement, values);
     },
 
+    /** One record and its account's provider kind, in one indexed read: what a cached read needs. */
     async findWithKind(id: string): Promise<(InstanceRow & { provider: string }) | null> {
       const rows = await readRows<InstanceRow & { provider: string }>(prisma, FIND_WITH_KIND, [id]);
       return rows[0] ?? null;
